@@ -1,0 +1,130 @@
+package catalog
+
+import "context"
+
+// SignUpInput is the body of POST /v1/accounts.
+type SignUpInput struct {
+	Role     Role   `json:"role"`
+	Handle   string `json:"handle"`
+	Password string `json:"password"`
+	Name     string `json:"name"`
+}
+
+// SignUp creates an account and signs it in, returning its first token.
+func (s *Service) SignUp(ctx context.Context, in SignUpInput) (Account, string, error) {
+	if in.Role != RoleSupplier && in.Role != RoleDistributor {
+		return Account{}, "", Errorf(Invalid, `role must be "supplier" or "distributor"`)
+	}
+	if err := ValidateHandle(in.Handle); err != nil {
+		return Account{}, "", err
+	}
+	if err := ValidatePassword(in.Password); err != nil {
+		return Account{}, "", err
+	}
+	if err := validateText("name", in.Name, MaxNameLen); err != nil {
+		return Account{}, "", err
+	}
+	a := Account{ID: s.NewID(), Role: in.Role, Handle: in.Handle, Name: in.Name, CreatedAt: s.Now()}
+	if a.Name == "" {
+		a.Name = a.Handle
+	}
+	if a.IsSupplier() {
+		a.FollowPolicy, a.Levels = PolicyOpen, []string{DefaultLevel}
+	}
+	var err error
+	s.withHashSlot(func() { a.PasswordHash, err = hashPassword(in.Password) })
+	if err != nil {
+		return Account{}, "", err
+	}
+	if err := s.Accounts.CreateAccount(ctx, a); err != nil {
+		return Account{}, "", err
+	}
+	token, err := s.newSession(ctx, a.ID)
+	return a, token, err
+}
+
+// errBadCredentials is the one answer to every failed sign-in, so that a
+// caller cannot tell a wrong password from an unknown handle.
+var errBadCredentials = Errorf(Unauthorized, "wrong handle or password")
+
+// SignIn checks a handle and password and returns a new token.
+func (s *Service) SignIn(ctx context.Context, handle, password string) (Account, string, error) {
+	if len(handle) > 64 || len(password) > MaxPasswordLen {
+		return Account{}, "", errBadCredentials
+	}
+	a, err := s.Accounts.AccountByHandle(ctx, handle)
+	if ErrorCode(err) == NotFound {
+		// Hash anyway so that timing does not reveal which handles exist.
+		s.withHashSlot(func() { checkPassword(make([]byte, saltLen+argonKeyLen), password) })
+		return Account{}, "", errBadCredentials
+	}
+	if err != nil {
+		return Account{}, "", err
+	}
+	var ok bool
+	s.withHashSlot(func() { ok = checkPassword(a.PasswordHash, password) })
+	if !ok {
+		return Account{}, "", errBadCredentials
+	}
+	token, err := s.newSession(ctx, a.ID)
+	return a, token, err
+}
+
+func (s *Service) newSession(ctx context.Context, accountID string) (string, error) {
+	token, err := NewToken()
+	if err != nil {
+		return "", err
+	}
+	now := s.Now()
+	sess := Session{TokenHash: HashToken(token), AccountID: accountID, CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
+	return token, s.Sessions.CreateSession(ctx, sess)
+}
+
+// Authenticate returns the account and session of a bearer token.
+func (s *Service) Authenticate(ctx context.Context, token string) (Account, Session, error) {
+	if token == "" || len(token) > 128 {
+		return Account{}, Session{}, Errorf(Unauthorized, "missing or malformed token")
+	}
+	sess, err := s.Sessions.Session(ctx, HashToken(token))
+	if ErrorCode(err) == NotFound || (err == nil && (sess.Ticket || !s.Now().Before(sess.ExpiresAt))) {
+		return Account{}, Session{}, Errorf(Unauthorized, "token is not valid")
+	}
+	if err != nil {
+		return Account{}, Session{}, err
+	}
+	a, err := s.Accounts.Account(ctx, sess.AccountID)
+	if ErrorCode(err) == NotFound {
+		return Account{}, Session{}, Errorf(Unauthorized, "token is not valid")
+	}
+	return a, sess, err
+}
+
+// SessionValid reports whether the session with this token hash still
+// exists; open websockets use it to notice revocation.
+func (s *Service) SessionValid(ctx context.Context, tokenHash string) (bool, error) {
+	sess, err := s.Sessions.Session(ctx, tokenHash)
+	if ErrorCode(err) == NotFound {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return s.Now().Before(sess.ExpiresAt), nil
+}
+
+// SignOut revokes a token. Revoking an unknown token is not an error.
+func (s *Service) SignOut(ctx context.Context, tokenHash string) error {
+	err := s.Sessions.DeleteSession(ctx, tokenHash)
+	if ErrorCode(err) == NotFound {
+		return nil
+	}
+	return err
+}
+
+// requireRole returns Forbidden unless the account has the given role.
+func requireRole(a Account, role Role) error {
+	if a.Role != role {
+		return Errorf(Forbidden, "only a %s may do this", role)
+	}
+	return nil
+}

@@ -1,0 +1,40 @@
+package catalog
+
+import "time"
+
+// ChangeKind names something that happened to a supplier's cards or to a
+// follow. The names are the event types of the public feed protocol.
+type ChangeKind string
+
+// The kinds of change that reach distributors' feeds.
+const (
+	CardPublished ChangeKind = "card.published"
+	CardUpdated   ChangeKind = "card.updated"
+	CardWithdrawn ChangeKind = "card.withdrawn"
+	FollowChanged ChangeKind = "follow.changed"
+)
+
+// Change is one entry of the durable change log. Seq is assigned by the
+// store in the same transaction as the write it records, from one counter
+// for the whole log, so changes are totally ordered and the order survives
+// restarts. Stores hand changes to subscribers only after commit.
+type Change struct {
+	Seq        uint64
+	Kind       ChangeKind
+	SupplierID string
+	At         time.Time
+
+	// Card is set for card changes: the card as it is after the change.
+	Card *Card
+	// Supplier is set for card changes: the card's supplier at the time.
+	Supplier *Account
+	// Follow is set for follow changes; its State is StateNone when the
+	// follow was removed.
+	Follow *Follow
+}
+
+// ForDistributor reports whether a follow change concerns the given
+// distributor. Card changes concern every active follower of SupplierID.
+func (c Change) ForDistributor(id string) bool {
+	return c.Follow != nil && c.Follow.DistributorID == id
+}
