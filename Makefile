@@ -1,0 +1,33 @@
+# Weigong's build. `make run` starts everything on one machine with a bbolt
+# file under ./data; `make test` runs every test (browser tests included,
+# with Chromium from Debian).
+GO ?= go
+BIN := bin/weigong
+
+.PHONY: run build test lint bench bench-go bench-load clean
+
+run:
+	$(GO) run ./cmd/weigong serve
+
+build:
+	$(GO) build -o $(BIN) ./cmd/weigong
+
+test:
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+lint:
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+# bench runs the Go benchmarks of the hot paths and the load tools on
+# loopback, and writes the figures to docs/BENCHMARKS.md.
+bench: bench-go bench-load
+
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./assets/ ./share/ ./storage/ ./feed/... | tee bench-go.out
+
+bench-load: build
+	$(GO) run ./cmd/wgbench -bin $(BIN)
+
+clean:
+	rm -rf bin data bench-go.out

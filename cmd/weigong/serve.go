@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"time"
+
+	"github.com/weigong/weigong/assets"
+	"github.com/weigong/weigong/catalog"
+	"github.com/weigong/weigong/cmd/weigong/server"
+	"github.com/weigong/weigong/feed"
+	"github.com/weigong/weigong/feed/stream"
+	"github.com/weigong/weigong/share"
+	"github.com/weigong/weigong/storage"
+)
+
+// serveCommand starts the whole product in one process and runs until
+// SIGINT or SIGTERM, then drains.
+func serveCommand(args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseServeFlags(args)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return serve(ctx, cfg, log, stdout)
+}
+
+// node is one running Weigong process: every service, wired.
+type node struct {
+	db       *storage.DB
+	catalog  *catalog.Service
+	pipeline *assets.Pipeline
+	blobs    *assets.DiskStore
+	views    *share.ViewCounter
+	stream   *stream.Handler
+	http     *server.Server
+}
+
+// openNode opens the data directory and wires the services together. This
+// is the one place that knows which implementation backs which interface.
+func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
+	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
+		return nil, fmt.Errorf("creating data dir: %w", err)
+	}
+	db, err := storage.Open(dbPath(cfg.Data))
+	if err != nil {
+		return nil, err
+	}
+	blobs, err := assets.NewDiskStore(filepath.Join(cfg.Data, "media"))
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	n := &node{db: db, blobs: blobs, pipeline: assets.NewPipeline(runtime.NumCPU())}
+	n.catalog = catalog.NewService(catalog.Stores{Accounts: db, Sessions: db, Images: db, Cards: db, Follows: db})
+	bus := feed.NewLocalBus()
+	db.SetPublisher(bus.Publish)
+	feedService := &feed.Service{Store: db, Follows: db, Accounts: db}
+	info, err := db.Log(context.Background())
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	hub := feed.NewHub(info.ID, bus, db, log)
+	n.views = share.NewViewCounter(db, time.Hour)
+	shares := &share.Service{Shares: db, Catalog: n.catalog, Views: n.views}
+	n.http = server.New(server.Config{Origin: cfg.Origin, AllowedOrigins: cfg.AllowedOrigins,
+		RateLimits: !cfg.NoRateLimit, SecureCookies: cfg.SecureCookies},
+		server.Deps{Catalog: n.catalog, Feed: feedService, Pipeline: n.pipeline, Blobs: blobs,
+			Shares: shares, DB: db, Log: log})
+	n.stream = &stream.Handler{Hub: hub, Feed: feedService, Authenticate: n.http.StreamAuth,
+		SessionValid: n.catalog.SessionValid, Logger: log}
+	n.http.MountStream(n.stream, n.stream.CloseSession)
+	return n, nil
+}
+
+// serve runs a node until ctx ends. It prints the address it listens on,
+// so that tests and scripts can start it on port 0.
+func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io.Writer) error {
+	n, err := openNode(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer n.db.Close()
+	if cfg.Demo {
+		if err := seedDemo(ctx, n.catalog, n.pipeline, n.blobs, cfg.Addr, stdout); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	background, cancelBackground := context.WithCancel(context.Background())
+	defer cancelBackground()
+	go n.views.Run(background, 2*time.Second)
+	go sweep(background, n.db, log)
+
+	served := make(chan error, 1)
+	go func() { served <- n.http.App().Listener(ln) }()
+	fmt.Fprintf(stdout, "weigong: listening on http://%s (data in %s)\n", ln.Addr(), cfg.Data)
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	return drain(n, cancelBackground, log)
+}
+
+// drain stops a node gracefully: websockets close with 1001, in-flight
+// requests finish, pending view counts are flushed, then the database
+// closes (deferred by serve).
+func drain(n *node, stopBackground context.CancelFunc, log *slog.Logger) error {
+	log.Info("shutting down")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	n.stream.Shutdown(ctx)
+	err := n.http.App().ShutdownWithContext(ctx)
+	stopBackground()
+	if ferr := n.views.Flush(context.Background()); ferr != nil && !errors.Is(ferr, context.Canceled) {
+		log.Error("flushing view counts", "err", ferr)
+	}
+	return err
+}
+
+// sweep deletes expired sessions, idempotency records and old changes
+// once an hour.
+func sweep(ctx context.Context, db *storage.DB, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		now := time.Now().UTC()
+		if _, err := db.PruneSessions(ctx, now); err != nil {
+			log.Error("pruning sessions", "err", err)
+		}
+		if _, err := db.PruneIdempotency(ctx, now.Add(-server.IdempotencyWindow)); err != nil {
+			log.Error("pruning idempotency records", "err", err)
+		}
+	}
+}

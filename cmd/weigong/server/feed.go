@@ -1,0 +1,56 @@
+package server
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/weigong/weigong/catalog"
+)
+
+// feedPage is GET /v1/feed: the cards of the suppliers the distributor
+// actively follows, newest first, at its own prices.
+func (s *Server) feedPage(c *fiber.Ctx) error {
+	me := caller(c)
+	if me.Role != catalog.RoleDistributor {
+		return catalog.Errorf(catalog.Forbidden, "only distributors have a feed")
+	}
+	before, limit, err := page(c)
+	if err != nil {
+		return err
+	}
+	cards, next, err := s.feed.Feed(c.UserContext(), *me, before, limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list(cards, next))
+}
+
+// feedEvents is GET /v1/feed/events: what happened after a cursor.
+func (s *Server) feedEvents(c *fiber.Ctx) error {
+	me := caller(c)
+	if me.Role != catalog.RoleDistributor {
+		return catalog.Errorf(catalog.Forbidden, "only distributors have a feed")
+	}
+	limit := 100
+	if raw := c.Query("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > 500 {
+			return catalog.Errorf(catalog.Invalid, "limit must be between 1 and 500")
+		}
+		limit = n
+	}
+	events, cursor, err := s.feed.Events(c.UserContext(), *me, c.Query("after"), limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"events": nonNilEvents(events), "cursor": cursor})
+}
+
+// nonNilEvents makes an empty event list encode as [] rather than null.
+func nonNilEvents[T any](events []T) []T {
+	if events == nil {
+		return []T{}
+	}
+	return events
+}

@@ -1,0 +1,75 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/weigong/weigong/catalog"
+)
+
+// decodeJSON reads a JSON request body into v with a clear 400 for every
+// way it can be wrong: not JSON, wrong types, trailing data, too large.
+func decodeJSON(c *fiber.Ctx, v any) error {
+	body := c.Body()
+	if len(body) > maxJSONBody {
+		return catalog.Errorf(catalog.TooLarge, "request body must be at most %d KiB", maxJSONBody>>10)
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return catalog.Errorf(catalog.Invalid, "request body must be a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return catalog.Errorf(catalog.Invalid, "request body must be a single JSON object")
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	var domain *catalog.Error
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &domain):
+		return domain
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		return catalog.Errorf(catalog.Invalid, "field %q has the wrong type", typeErr.Field)
+	default:
+		return catalog.Errorf(catalog.Invalid, "request body is not valid JSON")
+	}
+}
+
+// page reads ?limit=&before= (API.md "Lists").
+func page(c *fiber.Ctx) (before string, limit int, err error) {
+	limit = catalog.DefaultPageSize
+	if raw := c.Query("limit"); raw != "" {
+		limit, err = strconv.Atoi(raw)
+		if err != nil || limit < 1 || limit > catalog.MaxPageSize {
+			return "", 0, catalog.Errorf(catalog.Invalid, "limit must be between 1 and %d", catalog.MaxPageSize)
+		}
+	}
+	before = c.Query("before")
+	if len(before) > 256 {
+		return "", 0, catalog.Errorf(catalog.Invalid, "before is not a valid cursor")
+	}
+	return before, limit, nil
+}
+
+// listReply is the shape of every paginated list.
+type listReply[T any] struct {
+	Items []T    `json:"items"`
+	Next  string `json:"next,omitempty"`
+}
+
+func list[T any](items []T, next string) listReply[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return listReply[T]{Items: items, Next: next}
+}

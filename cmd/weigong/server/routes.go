@@ -1,0 +1,48 @@
+package server
+
+// routes registers every endpoint. The OpenAPI document must describe each
+// /v1 route registered here; a test enforces it.
+func (s *Server) routes() {
+	app := s.app
+	app.Use(withRequestID, s.withRecover, withSecurityHeaders)
+
+	app.Get("/healthz", s.health)
+	app.Get("/robots.txt", robots)
+	app.Get("/media/:image/:file", s.media)
+	app.Get("/c/:handle", s.identify, s.channelPage)
+	app.Get("/c/:handle/qr.png", s.channelQR)
+	app.Get("/s/page.js", sharePageScript)
+	app.Get("/s/:id", s.sharePage)
+	app.Get("/s/:id/collage.jpg", s.shareCollage)
+	s.mountWebApp()
+
+	v1 := app.Group("/v1", noStore, s.identify)
+	v1.Get("/openapi.json", s.openAPI)
+	v1.Post("/accounts", s.signUp)
+	v1.Post("/sessions", s.signIn)
+	v1.Delete("/sessions/current", requireAuth, s.signOut)
+	v1.Get("/me", requireAuth, s.me)
+	v1.Patch("/me", requireAuth, s.updateMe)
+
+	v1.Post("/images", requireAuth, s.idempotent, s.uploadImage)
+	v1.Post("/cards", requireAuth, s.idempotent, s.createCard)
+	v1.Get("/cards/:id", s.getCard)
+	v1.Patch("/cards/:id", requireAuth, s.updateCard)
+	v1.Delete("/cards/:id", requireAuth, s.withdrawCard)
+
+	v1.Get("/suppliers/:supplier", s.getSupplier)
+	v1.Get("/suppliers/:supplier/cards", s.supplierCards)
+	v1.Put("/suppliers/:supplier/follow", requireAuth, s.follow)
+	v1.Delete("/suppliers/:supplier/follow", requireAuth, s.unfollow)
+	v1.Get("/me/following", requireAuth, s.following)
+	v1.Get("/me/followers", requireAuth, s.followers)
+	v1.Patch("/me/followers/:distributor", requireAuth, s.updateFollower)
+
+	v1.Get("/feed", requireAuth, s.feedPage)
+	v1.Get("/feed/events", requireAuth, s.feedEvents)
+	v1.Post("/feed/tickets", requireAuth, s.newTicket)
+
+	v1.Post("/shares", requireAuth, s.idempotent, s.createShare)
+	v1.Get("/shares", requireAuth, s.listShares)
+	v1.Delete("/shares/:id", requireAuth, s.deleteShare)
+}

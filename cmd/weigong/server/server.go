@@ -1,0 +1,98 @@
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+
+	"github.com/weigong/weigong/assets"
+	"github.com/weigong/weigong/catalog"
+	"github.com/weigong/weigong/feed"
+	"github.com/weigong/weigong/share"
+	"github.com/weigong/weigong/storage"
+)
+
+// Config is what the operator chooses (flags and environment).
+type Config struct {
+	// Origin is the public base URL used in share links, e.g.
+	// "https://wg.example.com"; empty means derived from each request.
+	Origin string
+	// AllowedOrigins may make cookie-authenticated requests besides Origin.
+	AllowedOrigins []string
+	// RateLimits turns the API's rate limits on (the default).
+	RateLimits bool
+	// SecureCookies marks the session cookie Secure (serve behind HTTPS).
+	SecureCookies bool
+}
+
+// Deps are the services the HTTP layer calls, built by cmd/weigong.
+type Deps struct {
+	Catalog  *catalog.Service
+	Feed     *feed.Service
+	Pipeline *assets.Pipeline
+	Blobs    assets.BlobStore
+	Shares   *share.Service
+	DB       *storage.DB
+	Log      *slog.Logger
+}
+
+// Server is the HTTP layer.
+type Server struct {
+	app      *fiber.App
+	cfg      Config
+	log      *slog.Logger
+	catalog  *catalog.Service
+	feed     *feed.Service
+	pipeline *assets.Pipeline
+	blobs    assets.BlobStore
+	shares   *share.Service
+	collages *share.Collages
+	db       *storage.DB
+	limits   limits
+	idem     *idempotency
+	// closeSession closes the websockets of a revoked token; may be nil.
+	closeSession func(tokenHash string)
+}
+
+// Body limits: an image upload is at most 20 MiB plus multipart framing;
+// JSON bodies are checked separately against maxJSONBody.
+const (
+	maxRequestBody = assets.MaxUploadBytes + 1<<20
+	maxJSONBody    = 64 << 10
+)
+
+// New builds the fiber app with every route.
+func New(cfg Config, d Deps) *Server {
+	s := &Server{cfg: cfg, log: newLogger(d.Log), catalog: d.Catalog, feed: d.Feed,
+		pipeline: d.Pipeline, blobs: d.Blobs, shares: d.Shares, collages: &share.Collages{Blobs: d.Blobs},
+		db: d.DB, limits: newLimits(cfg.RateLimits)}
+	s.idem = newIdempotency(d.DB)
+	s.app = fiber.New(fiber.Config{
+		Immutable:             true,
+		BodyLimit:             maxRequestBody,
+		ReadTimeout:           2 * time.Minute,
+		WriteTimeout:          time.Minute,
+		IdleTimeout:           2 * time.Minute,
+		ErrorHandler:          s.handleError,
+		DisableStartupMessage: true,
+		AppName:               "weigong",
+	})
+	s.routes()
+	return s
+}
+
+// MountStream serves the websocket feed at /v1/feed/stream. The handler is
+// plain net/http (gorilla/websocket), adapted to fiber; it is mounted after
+// New because it authenticates with the Server's own StreamAuth. closeSession
+// closes a revoked token's sockets at once on sign-out (the stream also
+// notices revocation by itself within a minute, on other nodes too).
+func (s *Server) MountStream(h http.Handler, closeSession func(tokenHash string)) {
+	s.closeSession = closeSession
+	s.app.Get("/v1/feed/stream", noStore, adaptor.HTTPHandler(h))
+}
+
+// App returns the fiber app, to listen on or to test.
+func (s *Server) App() *fiber.App { return s.app }

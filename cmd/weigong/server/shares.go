@@ -1,0 +1,90 @@
+package server
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/weigong/weigong/catalog"
+	"github.com/weigong/weigong/share"
+)
+
+func (s *Server) createShare(c *fiber.Ctx) error {
+	me := caller(c)
+	if !s.limits.shares.allow(me.ID) {
+		return catalog.Errorf(catalog.RateLimited, "too many shares; try again in a minute")
+	}
+	var in share.Input
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	v, err := s.shares.Create(c.UserContext(), *me, in, s.origin(c))
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(v)
+}
+
+func (s *Server) listShares(c *fiber.Ctx) error {
+	before, limit, err := page(c)
+	if err != nil {
+		return err
+	}
+	items, next, err := s.shares.List(c.UserContext(), *caller(c), before, limit, s.origin(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(list(items, next))
+}
+
+func (s *Server) deleteShare(c *fiber.Ctx) error {
+	if err := s.shares.Delete(c.UserContext(), *caller(c), c.Params("id")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// sharePage is the public page an end buyer opens (GET /s/{id}). Each load
+// counts as a view, once per visitor per window.
+func (s *Server) sharePage(c *fiber.Ctx) error {
+	p, err := s.shares.Page(c.UserContext(), c.Params("id"), s.origin(c))
+	if err != nil {
+		return s.htmlError(c, err)
+	}
+	htmlPage(c)
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	if p.Gone {
+		c.Status(fiber.StatusGone)
+	} else {
+		s.shares.Views.Count(p.Share.ID, c.IP()+" "+c.Get(fiber.HeaderUserAgent))
+	}
+	return share.RenderShare(c, p)
+}
+
+// shareCollage serves the nine-grid collage used as the link preview image.
+func (s *Server) shareCollage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p, err := s.shares.Page(ctx, c.Params("id"), s.origin(c))
+	if err != nil {
+		return err
+	}
+	if p.Gone {
+		c.Set(fiber.HeaderCacheControl, "no-cache")
+		return c.Status(fiber.StatusGone).JSON(fiber.Map{"error": fiber.Map{"code": catalog.NotFound, "message": "this product is no longer available"}})
+	}
+	card, err := s.catalog.Cards.Card(ctx, p.Share.CardID)
+	if err != nil {
+		return err
+	}
+	data, err := s.collages.Get(ctx, card)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "image/jpeg")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+	return c.Send(data)
+}
+
+func sharePageScript(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, "text/javascript; charset=utf-8")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	return c.Send(share.PageScript)
+}

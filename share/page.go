@@ -1,0 +1,53 @@
+package share
+
+import (
+	"context"
+
+	"github.com/weigong/weigong/catalog"
+)
+
+// Page is what the public share page shows an end buyer. When Gone is set
+// (the card was withdrawn, or the distributor no longer follows its
+// supplier) the page shows only that the product is no longer available.
+type Page struct {
+	Share       Share
+	Card        catalog.CardView
+	Price       int64
+	Distributor catalog.AccountView
+	Gone        bool
+	URL         string
+	CollageURL  string
+	Origin      string
+}
+
+// Page resolves a public share link. The card is rendered for an
+// anonymous viewer, so no cost price can reach the page, and the price
+// shown is the distributor's, raised to the card's current floor.
+func (s *Service) Page(ctx context.Context, id, origin string) (Page, error) {
+	sh, err := s.share(ctx, id)
+	if err != nil {
+		return Page{}, err
+	}
+	url := origin + "/s/" + sh.ID
+	p := Page{Share: sh, URL: url, CollageURL: url + "/collage.jpg", Origin: origin}
+	card, supplier, err := s.liveCard(ctx, sh.CardID)
+	if catalog.ErrorCode(err) == catalog.NotFound {
+		p.Gone = true
+		return p, nil
+	}
+	if err != nil {
+		return Page{}, err
+	}
+	distributor, err := s.Catalog.Accounts.Account(ctx, sh.DistributorID)
+	if err != nil {
+		return Page{}, err
+	}
+	if !s.activeFollower(ctx, &distributor, supplier) {
+		p.Gone = true
+		return p, nil
+	}
+	p.Card = catalog.ViewCard(card, supplier.Ref(), catalog.Anonymous)
+	p.Price = PublicPrice(sh, card)
+	p.Distributor = distributor.PublicView(true)
+	return p, nil
+}
