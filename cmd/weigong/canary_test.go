@@ -49,7 +49,7 @@ func newCanaryWorld(t *testing.T) *canaryWorld {
 	n.must(201, "POST", "/v1/cards", w.supplier.Token, map[string]any{
 		"title": "Canary scarf", "description": "sentinel card", "image_ids": []string{img},
 		"cost_price": sentinelCost, "retail_price": 1999999, "floor_price": 1500001,
-		"level_prices": map[string]int{"gold": sentinelGold},
+		"level_prices":  map[string]int{"gold": sentinelGold},
 		"volume_prices": []map[string]int{{"min_qty": 10, "price": sentinelVolume}},
 	}).decode(t, &card)
 	w.cardID = card.ID
