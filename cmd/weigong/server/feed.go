@@ -32,11 +32,11 @@ func (s *Server) feedEvents(c *fiber.Ctx) error {
 	if me.Role != catalog.RoleDistributor {
 		return catalog.Errorf(catalog.Forbidden, "only distributors have a feed")
 	}
-	limit := 100
+	limit := catalog.MaxPageSize
 	if raw := c.Query("limit"); raw != "" {
 		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > 500 {
-			return catalog.Errorf(catalog.Invalid, "limit must be between 1 and 500")
+		if err != nil || n < 1 || n > catalog.MaxPageSize {
+			return catalog.Errorf(catalog.Invalid, "limit must be between 1 and %d", catalog.MaxPageSize)
 		}
 		limit = n
 	}

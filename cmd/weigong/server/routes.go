@@ -9,17 +9,21 @@ func (s *Server) routes() {
 	app.Get("/healthz", s.health)
 	app.Get("/robots.txt", robots)
 	app.Get("/media/:image/:file", s.media)
-	app.Get("/c/:handle", s.identify, s.channelPage)
+	app.Get("/c/:handle", s.channelPage)
 	app.Get("/c/:handle/qr.png", s.channelQR)
 	app.Get("/s/page.js", sharePageScript)
 	app.Get("/s/:id", s.sharePage)
 	app.Get("/s/:id/collage.jpg", s.shareCollage)
 	s.mountWebApp()
 
+	// Signing up and in need no credentials, so a stale cookie must not
+	// get in their way; every other /v1 route identifies its caller.
+	open := app.Group("/v1", noStore)
+	open.Get("/openapi.json", s.openAPI)
+	open.Post("/accounts", s.signUp)
+	open.Post("/sessions", s.signIn)
+
 	v1 := app.Group("/v1", noStore, s.identify)
-	v1.Get("/openapi.json", s.openAPI)
-	v1.Post("/accounts", s.signUp)
-	v1.Post("/sessions", s.signIn)
 	v1.Delete("/sessions/current", requireAuth, s.signOut)
 	v1.Get("/me", requireAuth, s.me)
 	v1.Patch("/me", requireAuth, s.updateMe)
