@@ -18,7 +18,14 @@ func (s *Server) mountWebApp() {
 		panic(err) // the embedded tree is fixed at build time
 	}
 	s.app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/app/", fiber.StatusFound) })
-	s.app.Get("/app", func(c *fiber.Ctx) error { return c.Redirect("/app/", fiber.StatusMovedPermanently) })
+	s.app.Get("/app", func(c *fiber.Ctx) error {
+		// Routing is not strict, so this route also matches "/app/": only
+		// the bare path redirects, or the app would redirect to itself.
+		if c.Path() != "/app" {
+			return c.Next()
+		}
+		return c.Redirect("/app/", fiber.StatusMovedPermanently)
+	})
 	s.app.Use("/app", appHeaders, filesystem.New(filesystem.Config{
 		Root:   http.FS(static),
 		Index:  "index.html",
