@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// server is the weigong binary running as a child process, so that its
+// RSS can be read from /proc and nothing of the load tool's heap counts.
+type server struct {
+	cmd  *exec.Cmd
+	addr string
+	done chan struct{}
+}
+
+var listening = regexp.MustCompile(`listening on http://(\S+)`)
+
+// startServer runs bin on a free loopback port over dir and waits, at most
+// two minutes, for the line that names the address.
+func startServer(bin, dir string) (*server, error) {
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", dir, "--no-rate-limit")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &server{cmd: cmd, done: make(chan struct{})}
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case addr <- m[1]:
+				default:
+				}
+			}
+		}
+		io.Copy(io.Discard, stdout)
+	}()
+	go func() { cmd.Wait(); close(s.done) }()
+	select {
+	case s.addr = <-addr:
+		return s, nil
+	case <-s.done:
+		return nil, fmt.Errorf("%s exited before listening", bin)
+	case <-time.After(2 * time.Minute):
+		s.stop()
+		return nil, fmt.Errorf("%s did not listen within 2 minutes", bin)
+	}
+}
+
+// stop asks for a graceful shutdown and kills the server if it takes
+// longer than 30 s.
+func (s *server) stop() {
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.done:
+	case <-time.After(30 * time.Second):
+		s.cmd.Process.Kill()
+		<-s.done
+	}
+}
+
+// rssKiB reads the server's resident set size from /proc.
+func (s *server) rssKiB() (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			return strconv.ParseInt(f[1], 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", s.cmd.Process.Pid)
+}
+
+// raiseFileLimit lifts the soft open-file limit to the hard one; the
+// server started afterwards inherits it. Each websocket costs one
+// descriptor on each side.
+func raiseFileLimit() (uint64, error) {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return 0, err
+	}
+	lim.Cur = lim.Max
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return 0, err
+	}
+	return lim.Cur, nil
+}
