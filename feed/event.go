@@ -1,0 +1,102 @@
+package feed
+
+import (
+	"encoding/json"
+	"errors"
+
+	"github.com/weigong/weigong/catalog"
+)
+
+// The frame types that are not changes of the log.
+const (
+	// TypeReady ends a replay: everything after it is live.
+	TypeReady = "ready"
+	// TypeResync tells a client that its cursor cannot be resumed from.
+	TypeResync = "resync"
+)
+
+// The wire shapes of API.md "Feed". They are unexported because the only
+// way to produce them is through the encoders below, which take the card
+// view from catalog.ViewCard and nowhere else.
+type cardEvent struct {
+	Type   catalog.ChangeKind `json:"type"`
+	Cursor string             `json:"cursor"`
+	Card   catalog.CardView   `json:"card"`
+}
+
+type withdrawnEvent struct {
+	Type   catalog.ChangeKind `json:"type"`
+	Cursor string             `json:"cursor"`
+	CardID string             `json:"card_id"`
+}
+
+type followEvent struct {
+	Type       catalog.ChangeKind  `json:"type"`
+	Cursor     string              `json:"cursor"`
+	SupplierID string              `json:"supplier_id"`
+	State      catalog.FollowState `json:"state"`
+	Level      *string             `json:"level"`
+}
+
+type markerEvent struct {
+	Type   string `json:"type"`
+	Cursor string `json:"cursor,omitempty"`
+}
+
+var errIncompleteChange = errors.New("feed: change without the card, supplier or follow it needs")
+
+// encodeCard renders a card.published or card.updated event as v sees it.
+func encodeCard(logID string, c catalog.Change, v catalog.Viewer) ([]byte, error) {
+	if c.Card == nil || c.Supplier == nil {
+		return nil, errIncompleteChange
+	}
+	view := catalog.ViewCard(*c.Card, c.Supplier.Ref(), v)
+	return json.Marshal(cardEvent{Type: c.Kind, Cursor: FormatCursor(logID, c.Seq), Card: view})
+}
+
+// encodeWithdrawn renders a card.withdrawn event; it is the same for every
+// viewer because it carries nothing but the card's ID.
+func encodeWithdrawn(logID string, c catalog.Change) ([]byte, error) {
+	if c.Card == nil {
+		return nil, errIncompleteChange
+	}
+	return json.Marshal(withdrawnEvent{Type: c.Kind, Cursor: FormatCursor(logID, c.Seq), CardID: c.Card.ID})
+}
+
+// encodeFollow renders a follow.changed event. An ended follow has no level,
+// which the API shows as null.
+func encodeFollow(logID string, c catalog.Change) ([]byte, error) {
+	f := c.Follow
+	if f == nil {
+		return nil, errIncompleteChange
+	}
+	ev := followEvent{Type: c.Kind, Cursor: FormatCursor(logID, c.Seq), SupplierID: f.SupplierID, State: f.State}
+	if f.State != catalog.StateNone {
+		level := f.Level
+		ev.Level = &level
+	}
+	return json.Marshal(ev)
+}
+
+// followerViewer is the viewer of a supplier's cards for a distributor with
+// an active follow, on the level the supplier still has (see
+// catalog.Account.EffectiveLevel): the same rule as catalog.ViewerFor.
+func followerViewer(distributorID string, f catalog.Follow, supplier *catalog.Account) catalog.Viewer {
+	if supplier != nil {
+		f.Level = supplier.EffectiveLevel(f.Level)
+	}
+	return catalog.Viewer{AccountID: distributorID, Follow: &f}
+}
+
+// ReadyFrame is the frame that ends a replay on the websocket.
+func ReadyFrame(cursor string) []byte {
+	b, _ := json.Marshal(markerEvent{Type: TypeReady, Cursor: cursor})
+	return b
+}
+
+// ResyncFrame is the frame sent before closing a websocket whose cursor
+// cannot be resumed from.
+func ResyncFrame() []byte {
+	b, _ := json.Marshal(markerEvent{Type: TypeResync})
+	return b
+}

@@ -1,0 +1,135 @@
+package feed
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/weigong/weigong/catalog"
+)
+
+// Close codes the hub uses on sinks (websocket close codes, API.md).
+const (
+	// CloseSlow closes a connection that cannot keep up with its events.
+	CloseSlow = 4008
+	// CloseGoingAway closes connections when the server shuts down.
+	CloseGoingAway = 1001
+)
+
+// Sink is where the hub writes a connection's frames. The hub knows nothing
+// about sockets; package feed/stream implements Sink for websockets.
+type Sink interface {
+	// Send enqueues a frame without blocking. It returns false when the
+	// connection's bounded queue is full. The frame is shared with other
+	// connections and must not be modified.
+	Send(frame []byte) bool
+	// Close closes the connection with a close code and a short reason. It
+	// must not block, and it may be called more than once.
+	Close(code int, reason string)
+}
+
+// Hub fans committed changes out to open connections. Each change is
+// encoded once per price level and the same bytes go to every connection
+// on that level; a connection that cannot take a frame at once is closed
+// (CloseSlow) rather than allowed to delay anyone else.
+type Hub struct {
+	logID        string
+	follows      catalog.FollowStore
+	log          *slog.Logger
+	suppliers    supplierIndex
+	distributors distributorIndex
+	unsubscribe  func()
+}
+
+// NewHub returns a hub that receives changes from bus. logID is the change
+// log's ID (LogInfo.ID), which goes into the cursors of live events.
+func NewHub(logID string, bus Bus, follows catalog.FollowStore, log *slog.Logger) *Hub {
+	if log == nil {
+		log = slog.Default()
+	}
+	h := &Hub{logID: logID, follows: follows, log: log}
+	h.unsubscribe = bus.Subscribe(h.onChange)
+	return h
+}
+
+// Stop stops receiving changes. It does not close connections; see CloseAll.
+func (h *Hub) Stop() { h.unsubscribe() }
+
+// Attach registers a connection of the distributor. The subscription starts
+// buffering; the caller replays from the store and then calls Start.
+//
+// The subscription is registered for the distributor's follow changes
+// before its follows are loaded, so that a follow change racing with the
+// load is applied rather than lost.
+func (h *Hub) Attach(ctx context.Context, distributor catalog.Account, sink Sink) (*Subscription, error) {
+	if err := requireDistributor(distributor); err != nil {
+		return nil, err
+	}
+	sub := &Subscription{hub: h, distributorID: distributor.ID, sink: sink,
+		follows: map[string]catalog.Follow{}, touched: map[string]bool{}}
+	h.distributors.add(sub)
+	follows, err := h.follows.Following(ctx, distributor.ID)
+	if err != nil {
+		sub.Close()
+		return nil, err
+	}
+	sub.install(follows)
+	return sub, nil
+}
+
+// CloseAll closes every connection with the given code and reason, for
+// instance CloseGoingAway on shutdown.
+func (h *Hub) CloseAll(code int, reason string) {
+	for _, sub := range h.distributors.all() {
+		sub.sink.Close(code, reason)
+		sub.Close()
+	}
+}
+
+// dropSlow closes a connection that could not take a frame.
+func (h *Hub) dropSlow(sub *Subscription) {
+	sub.sink.Close(CloseSlow, "too slow: reconnect with your last cursor")
+	sub.Close()
+}
+
+// onChange is the bus subscriber. It runs in the publisher's goroutine, one
+// change at a time and in Seq order, so a follow change is applied before
+// the next card change is routed.
+func (h *Hub) onChange(c catalog.Change) {
+	switch c.Kind {
+	case catalog.CardPublished, catalog.CardUpdated, catalog.CardWithdrawn:
+		h.fanOutCard(c)
+	case catalog.FollowChanged:
+		h.applyFollow(c)
+	}
+}
+
+// applyFollow updates every subscription of the follow's distributor and
+// sends them the follow.changed frame, encoded once.
+func (h *Hub) applyFollow(c catalog.Change) {
+	if c.Follow == nil {
+		return
+	}
+	subs := h.distributors.get(c.Follow.DistributorID)
+	if len(subs) == 0 {
+		return
+	}
+	frame, err := encodeFollow(h.logID, c)
+	if err != nil {
+		h.log.Error("feed: encoding follow change", "seq", c.Seq, "err", err)
+		return
+	}
+	for _, sub := range subs {
+		sub.applyFollow(*c.Follow)
+	}
+	h.send(subs, c.Seq, frame)
+}
+
+// send delivers one frame to each subscription, then closes those that
+// could not take it. No hub lock is held here.
+func (h *Hub) send(subs []*Subscription, seq uint64, frame []byte) {
+	for _, sub := range subs {
+		if !sub.deliver(seq, frame) {
+			h.dropSlow(sub)
+		}
+	}
+}
