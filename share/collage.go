@@ -2,43 +2,109 @@ package share
 
 import (
 	"bytes"
-	"errors"
+	"fmt"
 	"image"
 	"image/color"
-	"image/draw"
 
 	"github.com/disintegration/imaging"
+
+	"github.com/weigong/weigong/catalog"
 )
 
-// Collage geometry: 1080 px wide with thin white gutters, as social apps
-// lay out one to nine photos.
+// The collage geometry: always 1080 px wide (what social apps show at full
+// width), cells square, separated by thin white gutters.
 const (
-	collageWidth = 1080
-	gutter       = 6
+	collageWidth   = 1080
+	collageGutter  = 6
+	collageQuality = 85
 )
 
-// Collage lays out 1..9 grid images: one large; two to four in two
-// columns; five to nine in three. It returns JPEG bytes.
+// Collage lays out 1..9 grid images (each 360x360) as social apps do: 1 →
+// one large image; 2–4 → two columns; 5–9 → three columns, filled left to
+// right and top to bottom (so 3 leaves the last cell of a 2×2 white). The
+// image is 1080 px wide, white behind and between the cells, and its height
+// is rows·cell + (rows−1)·gutter: 1080×1080 for 1, 3, 4 and 7–9 images,
+// 1080×537 for 2, 1080×718 for 5 and 6. It returns JPEG bytes.
+//
+// It is built as a 4:2:0 YCbCr image, the layout image/jpeg encodes
+// without converting colours, and grid images decoded from the pipeline's
+// JPEGs are copied into it plane by plane.
 func Collage(grids []image.Image) ([]byte, error) {
-	n := len(grids)
-	if n < 1 || n > 9 {
-		return nil, errors.New("share: a collage needs 1 to 9 images")
+	if len(grids) < 1 || len(grids) > 9 {
+		return nil, catalog.Errorf(catalog.Invalid, "a collage needs 1 to 9 images, not %d", len(grids))
 	}
-	cols := gridColumns(n)
-	rows := (n + cols - 1) / cols
-	cell := (collageWidth - (cols+1)*gutter) / cols
-	height := rows*cell + (rows+1)*gutter
-	canvas := image.NewRGBA(image.Rect(0, 0, collageWidth, height))
-	draw.Draw(canvas, canvas.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
+	cols := gridColumns(len(grids))
+	rows := (len(grids) + cols - 1) / cols
+	cell := (collageWidth - (cols-1)*collageGutter) / cols
+	canvas := whiteCanvas(collageWidth, rows*cell+(rows-1)*collageGutter)
 	for i, g := range grids {
-		x := gutter + (i%cols)*(cell+gutter)
-		y := gutter + (i/cols)*(cell+gutter)
-		tile := imaging.Fill(g, cell, cell, imaging.Center, imaging.Linear)
-		draw.Draw(canvas, image.Rect(x, y, x+cell, y+cell), tile, image.Point{}, draw.Src)
+		if g == nil || g.Bounds().Empty() {
+			return nil, catalog.Errorf(catalog.Invalid, "collage image %d is empty", i+1)
+		}
+		at := image.Pt(i%cols*(cell+collageGutter), i/cols*(cell+collageGutter))
+		placeCell(canvas, image.Rectangle{Min: at, Max: at.Add(image.Pt(cell, cell))}, g)
 	}
 	var buf bytes.Buffer
-	if err := imaging.Encode(&buf, canvas, imaging.JPEG, imaging.JPEGQuality(85)); err != nil {
-		return nil, err
+	if err := imaging.Encode(&buf, canvas, imaging.JPEG, imaging.JPEGQuality(collageQuality)); err != nil {
+		return nil, fmt.Errorf("encoding collage: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// whiteCanvas returns a w×h 4:2:0 image filled with white.
+func whiteCanvas(w, h int) *image.YCbCr {
+	m := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
+	for i := range m.Y {
+		m.Y[i] = 0xFF
+	}
+	for i := range m.Cb {
+		m.Cb[i], m.Cr[i] = 0x80, 0x80
+	}
+	return m
+}
+
+// placeCell draws src into the square cell r of dst, centre-cropped. In
+// the nine-grid layouts a 360 px grid image only loses two pixels on each
+// side to fit a 356 px cell, so a 4:2:0 source is copied without
+// resampling; other sources and sizes go through imaging.Fill.
+func placeCell(dst *image.YCbCr, r image.Rectangle, src image.Image) {
+	if y, ok := src.(*image.YCbCr); ok && canCopy(y, r) {
+		copyCentre(dst, r, y)
+		return
+	}
+	filled := imaging.Fill(src, r.Dx(), r.Dy(), imaging.Center, imaging.CatmullRom)
+	for y := range r.Dy() {
+		for x := range r.Dx() {
+			c := filled.NRGBAAt(x, y) // opaque: decoded JPEGs have no alpha
+			yy, cb, cr := color.RGBToYCbCr(c.R, c.G, c.B)
+			px, py := r.Min.X+x, r.Min.Y+y
+			dst.Y[dst.YOffset(px, py)] = yy
+			dst.Cb[dst.COffset(px, py)], dst.Cr[dst.COffset(px, py)] = cb, cr
+		}
+	}
+}
+
+// canCopy reports whether src can be centre-cropped into cell r by copying
+// samples: both 4:2:0, src square and no smaller than the cell, and the
+// crop and the cell starting on even coordinates so chroma samples line up.
+func canCopy(src *image.YCbCr, r image.Rectangle) bool {
+	b := src.Rect
+	margin := b.Dx() - r.Dx()
+	return src.SubsampleRatio == image.YCbCrSubsampleRatio420 && b.Dx() == b.Dy() &&
+		margin >= 0 && margin%4 == 0 && b.Min.X%2 == 0 && b.Min.Y%2 == 0 &&
+		r.Min.X%2 == 0 && r.Min.Y%2 == 0 && r.Dx()%2 == 0
+}
+
+// copyCentre copies the centre r.Dx()×r.Dy() of src into r, row by row.
+func copyCentre(dst *image.YCbCr, r image.Rectangle, src *image.YCbCr) {
+	off := src.Rect.Min.Add(image.Pt((src.Rect.Dx()-r.Dx())/2, (src.Rect.Dy()-r.Dy())/2))
+	for y := range r.Dy() {
+		d, s := dst.YOffset(r.Min.X, r.Min.Y+y), src.YOffset(off.X, off.Y+y)
+		copy(dst.Y[d:d+r.Dx()], src.Y[s:])
+	}
+	for y := 0; y < r.Dy(); y += 2 {
+		d, s := dst.COffset(r.Min.X, r.Min.Y+y), src.COffset(off.X, off.Y+y)
+		copy(dst.Cb[d:d+r.Dx()/2], src.Cb[s:])
+		copy(dst.Cr[d:d+r.Dx()/2], src.Cr[s:])
+	}
 }

@@ -1,0 +1,53 @@
+package storage
+
+// Bucket names. Indexes are flat buckets of composite keys whose first
+// part is the owner's ID, so "the index of supplier S" is the key range
+// with prefix S.
+var (
+	// bMeta holds the log ID and the pruning horizon.
+	bMeta = []byte("meta")
+
+	bAccounts = []byte("accounts") // account ID → accountRecord
+	bHandles  = []byte("handles")  // handle → account ID
+
+	bSessions      = []byte("sessions")       // token hash → sessionRecord
+	bSessionExpiry = []byte("session_expiry") // expires(8) + token hash → nil
+
+	bImages = []byte("images") // image ID → imageRecord
+
+	// bCards keeps every card, withdrawn ones too: share pages must still
+	// tell a withdrawn card (410) from one that never existed (404).
+	bCards = []byte("cards") // card ID → cardRecord
+	// bSupplierCards indexes the live cards only, per supplier.
+	bSupplierCards = []byte("supplier_cards") // supplier + card ID → nil
+	// bLiveCards is every live card in ID (so time) order: the timeline a
+	// feed read can walk when the followed suppliers post densely.
+	bLiveCards = []byte("live_cards") // card ID → supplier ID
+
+	bFollows   = []byte("follows")   // supplier + distributor → followRecord
+	bFollowing = []byte("following") // distributor + supplier → nil
+	// bFollowers pages a supplier's followers per state, newest first.
+	bFollowers = []byte("followers") // supplier + state(1) + since(8) + distributor → nil
+
+	// bChanges is the global change log; its bucket sequence is the one
+	// counter that gives every change its Seq.
+	bChanges            = []byte("changes")             // seq(8) → changeRecord
+	bSupplierChanges    = []byte("supplier_changes")    // supplier + seq → nil (card changes)
+	bDistributorChanges = []byte("distributor_changes") // distributor + seq → nil (follow changes)
+
+	bIdempotency     = []byte("idempotency")         // account ID + 0 + key → idempotencyRecord
+	bIdempotencyTime = []byte("idempotency_created") // created(8) + account ID + 0 + key → nil
+)
+
+// Keys in bMeta.
+var (
+	keyLogID   = []byte("log_id")
+	keyHorizon = []byte("horizon")
+)
+
+var allBuckets = [][]byte{
+	bMeta, bAccounts, bHandles, bSessions, bSessionExpiry, bImages,
+	bCards, bSupplierCards, bLiveCards, bFollows, bFollowing, bFollowers,
+	bChanges, bSupplierChanges, bDistributorChanges,
+	bIdempotency, bIdempotencyTime,
+}

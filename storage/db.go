@@ -1,0 +1,132 @@
+// Package storage implements every store of the catalog and feed packages
+// on bbolt: one file, ACID transactions, one writer at a time and many
+// readers. Values are copied out of transactions before they end, and each
+// committed change is handed to the publisher only after its commit, in
+// Seq order.
+package storage
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/weigong/weigong/catalog"
+	"github.com/weigong/weigong/feed"
+)
+
+// The stores the domain packages declare, all implemented by *DB.
+var (
+	_ catalog.AccountStore = (*DB)(nil)
+	_ catalog.SessionStore = (*DB)(nil)
+	_ catalog.ImageStore   = (*DB)(nil)
+	_ catalog.CardStore    = (*DB)(nil)
+	_ catalog.FollowStore  = (*DB)(nil)
+	_ feed.Store           = (*DB)(nil)
+)
+
+// lockTimeout bounds the wait for bbolt's exclusive file lock, so a second
+// process on the same file fails with a clear error instead of hanging.
+const lockTimeout = 2 * time.Second
+
+// DB is the bbolt database behind every store.
+type DB struct {
+	bolt  *bolt.DB
+	logID string
+
+	// writeMu is held across each change-producing transaction and the
+	// publication of its change. bbolt runs commit handlers after it has
+	// released its own writer lock, so without writeMu a later transaction
+	// could publish before an earlier one and break Seq order.
+	writeMu sync.Mutex
+	publish func(catalog.Change)
+
+	// now is the clock for change and pruning times; tests replace it.
+	now func() time.Time
+	// budget, when set, replaces the scan budgets of feed reads and
+	// replays, so that tests and benchmarks can force a pure scan, a pure
+	// merge or a switch at any point (hybrid.go).
+	budget func(sources int) uint64
+}
+
+// Open opens (creating if needed) the database file at path, creates the
+// buckets and loads the change log's ID, creating it on first use.
+func Open(path string) (*DB, error) {
+	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("storage: %s is locked by another process (is weigong already running?)", path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("storage: opening %s: %w", path, err)
+	}
+	db := &DB{bolt: b, now: func() time.Time { return time.Now().UTC() }}
+	if err := b.Update(db.init); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("storage: initialising %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// init creates any missing bucket and the log ID.
+func (db *DB) init(tx *bolt.Tx) error {
+	for _, name := range allBuckets {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	meta := tx.Bucket(bMeta)
+	if id := meta.Get(keyLogID); id != nil {
+		db.logID = string(id)
+		return nil
+	}
+	var raw [8]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return err
+	}
+	db.logID = hex.EncodeToString(raw[:])
+	return meta.Put(keyLogID, []byte(db.logID))
+}
+
+// Close closes the database file, waiting for open transactions to end.
+func (db *DB) Close() error {
+	return db.bolt.Close()
+}
+
+// SetPublisher sets the function that receives each committed change, in
+// Seq order. It runs while later writers wait, so it must be quick and must
+// not write to the database itself. Set it before serving; nil means none.
+func (db *DB) SetPublisher(fn func(catalog.Change)) {
+	db.writeMu.Lock()
+	defer db.writeMu.Unlock()
+	db.publish = fn
+}
+
+// Check verifies the file's internal consistency (pages, freelist, keys).
+func (db *DB) Check() error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		var errs []error
+		for err := range tx.Check() {
+			if len(errs) < 10 {
+				errs = append(errs, err)
+			}
+		}
+		return errors.Join(errs...)
+	})
+}
+
+// Backup writes a consistent copy of the whole database to w while writers
+// carry on, and returns the number of bytes written.
+func (db *DB) Backup(w io.Writer) (int64, error) {
+	var n int64
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	return n, err
+}

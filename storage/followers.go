@@ -1,0 +1,89 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/weigong/weigong/catalog"
+)
+
+// Following lists every follow of a distributor, in any state, in
+// supplier ID order.
+func (db *DB) Following(ctx context.Context, distributorID string) ([]catalog.Follow, error) {
+	dist, ok := parseID(distributorID)
+	if !ok {
+		return nil, notFound("distributor")
+	}
+	var follows []catalog.Follow
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bFollowing).Cursor()
+		for k, _ := c.Seek(dist[:]); bytes.HasPrefix(k, dist[:]); k, _ = c.Next() {
+			sup := k[idLen:]
+			r, found, err := getFollow(tx, sup, dist[:])
+			if err != nil || !found {
+				return orNotFound(err, "follow")
+			}
+			follows = append(follows, r.follow(sup, dist[:]))
+		}
+		return nil
+	})
+	return follows, err
+}
+
+// followerCursorLen is since(8) + distributor(16): a followers-index key
+// without its supplier and state, which is all a page needs to resume.
+const followerCursorLen = 8 + idLen
+
+// Followers lists a supplier's followers in one state, newest first, after
+// the opaque cursor before ("" = from the newest). It returns the cursor of
+// the next page, or "" when there is none.
+func (db *DB) Followers(ctx context.Context, supplierID string, state catalog.FollowState, before string, limit int) ([]catalog.Follow, string, error) {
+	sup, ok := parseID(supplierID)
+	if !ok {
+		return nil, "", notFound("supplier")
+	}
+	code, ok := stateCodes[state]
+	if !ok || state == catalog.StateNone {
+		return nil, "", catalog.Errorf(catalog.Invalid, "state must be active, pending or blocked")
+	}
+	bound, err := followerBound(before)
+	if err != nil || limit <= 0 {
+		return nil, "", err
+	}
+	var follows []catalog.Follow
+	var next string
+	err = db.view(ctx, func(tx *bolt.Tx) error {
+		s := newStream(tx.Bucket(bFollowers), join(sup[:], []byte{code}), true)
+		s.seekBelow(bound)
+		suffixes := merge([]*stream{s}, limit)
+		for _, suffix := range suffixes {
+			dist := suffix[8:]
+			r, found, err := getFollow(tx, sup[:], dist)
+			if err != nil || !found {
+				return orNotFound(err, "follow")
+			}
+			follows = append(follows, r.follow(sup[:], dist))
+		}
+		// The stream still has a key only if the page stopped at limit.
+		if s.suffix != nil && len(suffixes) > 0 {
+			next = base64.RawURLEncoding.EncodeToString(suffixes[len(suffixes)-1])
+		}
+		return nil
+	})
+	return follows, next, err
+}
+
+// followerBound decodes a followers cursor; "" pages from the newest.
+func followerBound(before string) ([]byte, error) {
+	if before == "" {
+		return join(maxID, maxID), nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(before)
+	if err != nil || len(b) != followerCursorLen {
+		return nil, errBadCursor
+	}
+	return b, nil
+}

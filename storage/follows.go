@@ -1,0 +1,119 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/weigong/weigong/catalog"
+)
+
+// followRecord is a follow as stored; its key is supplier + distributor.
+type followRecord struct {
+	State string    `json:"state"`
+	Level string    `json:"level"`
+	Since time.Time `json:"since"`
+}
+
+func (r followRecord) follow(supplier, distributor []byte) catalog.Follow {
+	return catalog.Follow{SupplierID: formatID(supplier), DistributorID: formatID(distributor),
+		State: catalog.FollowState(r.State), Level: r.Level, Since: r.Since}
+}
+
+// Follow returns the follow of distributorID to supplierID, or NotFound.
+func (db *DB) Follow(ctx context.Context, supplierID, distributorID string) (catalog.Follow, error) {
+	sup, ok1 := parseID(supplierID)
+	dist, ok2 := parseID(distributorID)
+	if !ok1 || !ok2 {
+		return catalog.Follow{}, notFound("follow")
+	}
+	var f catalog.Follow
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		r, found, err := getFollow(tx, sup[:], dist[:])
+		if !found {
+			return orNotFound(err, "follow")
+		}
+		f = r.follow(sup[:], dist[:])
+		return err
+	})
+	return f, err
+}
+
+// SaveFollow stores f, or deletes it when f.State is StateNone, keeps both
+// indexes in step and appends a follow.changed change in the same
+// transaction; the change is published after commit.
+func (db *DB) SaveFollow(ctx context.Context, f catalog.Follow) (catalog.Change, error) {
+	return db.writeChange(ctx, func(tx *bolt.Tx) (catalog.Change, error) {
+		return db.saveFollow(tx, f)
+	})
+}
+
+// saveFollow is SaveFollow inside a transaction.
+func (db *DB) saveFollow(tx *bolt.Tx, f catalog.Follow) (catalog.Change, error) {
+	sup, ok1 := parseID(f.SupplierID)
+	dist, ok2 := parseID(f.DistributorID)
+	if !ok1 || !ok2 {
+		return catalog.Change{}, notFound("follow")
+	}
+	if _, ok := stateCodes[f.State]; !ok {
+		return catalog.Change{}, fmt.Errorf("storage: %q is not a follow state", f.State)
+	}
+	old, found, err := getFollow(tx, sup[:], dist[:])
+	if err != nil {
+		return catalog.Change{}, err
+	}
+	if f.State == catalog.StateNone && !found {
+		return catalog.Change{}, notFound("follow")
+	}
+	if found {
+		if err := deleteFollow(tx, sup[:], dist[:], old); err != nil {
+			return catalog.Change{}, err
+		}
+	}
+	if f.State != catalog.StateNone {
+		if err := putFollow(tx, sup[:], dist[:], f); err != nil {
+			return catalog.Change{}, err
+		}
+	}
+	at := db.now()
+	seq, err := appendChange(tx, changeRecord{kind: catalog.FollowChanged, supplier: sup, subject: dist,
+		at: at, state: f.State, since: f.Since, level: f.Level})
+	return catalog.Change{Seq: seq, Kind: catalog.FollowChanged, SupplierID: f.SupplierID, At: at, Follow: &f}, err
+}
+
+func getFollow(tx *bolt.Tx, sup, dist []byte) (followRecord, bool, error) {
+	var r followRecord
+	found, err := getJSON(tx.Bucket(bFollows), join(sup, dist), &r)
+	return r, found, err
+}
+
+// putFollow writes a follow and its entries in both indexes.
+func putFollow(tx *bolt.Tx, sup, dist []byte, f catalog.Follow) error {
+	r := followRecord{State: string(f.State), Level: f.Level, Since: f.Since}
+	if err := putJSON(tx.Bucket(bFollows), join(sup, dist), r); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bFollowing).Put(join(dist, sup), nil); err != nil {
+		return err
+	}
+	return tx.Bucket(bFollowers).Put(followersKey(sup, r, dist), nil)
+}
+
+// deleteFollow removes a follow and its entries in both indexes.
+func deleteFollow(tx *bolt.Tx, sup, dist []byte, old followRecord) error {
+	if err := tx.Bucket(bFollowers).Delete(followersKey(sup, old, dist)); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bFollowing).Delete(join(dist, sup)); err != nil {
+		return err
+	}
+	return tx.Bucket(bFollows).Delete(join(sup, dist))
+}
+
+// followersKey places a follow in its supplier's per-state index, ordered
+// by since so that pages come newest first.
+func followersKey(sup []byte, r followRecord, dist []byte) []byte {
+	return join(sup, []byte{stateCodes[catalog.FollowState(r.State)]}, nanos(r.Since), dist)
+}
