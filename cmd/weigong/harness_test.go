@@ -41,7 +41,8 @@ func startNode(t *testing.T, data string, opts ...func(*serveConfig)) *testNode 
 	n := &testNode{t: t, Data: data, Log: &syncBuffer{}, stop: cancel, done: make(chan error, 1)}
 	go func() { n.done <- serve(ctx, cfg, slog.New(slog.NewTextHandler(n.Log, nil)), out) }()
 	addr := regexp.MustCompile(`listening on (http://\S+)`)
-	deadline := time.Now().Add(10 * time.Second)
+	// A --demo start seeds first, which under -race takes several seconds.
+	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
 		if m := addr.FindStringSubmatch(out.String()); m != nil {
 			n.URL = m[1]
@@ -54,7 +55,7 @@ func startNode(t *testing.T, data string, opts ...func(*serveConfig)) *testNode 
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
-	t.Fatal("server did not start within 10 s")
+	t.Fatal("server did not start within 90 s")
 	return nil
 }
 

@@ -36,10 +36,7 @@ func (s *Server) uploadImage(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	if err := s.blobs.Put(ctx, img.ID+"/display.jpg", photo.Display); err != nil {
-		return err
-	}
-	if err := s.blobs.Put(ctx, img.ID+"/grid.jpg", photo.Grid); err != nil {
+	if err := assets.SavePhoto(ctx, s.blobs, img.ID, photo); err != nil {
 		return err
 	}
 	img.Width, img.Height = photo.Width, photo.Height
