@@ -37,7 +37,7 @@ func TestMain(m *testing.M) {
 // openBenchDB opens a new database file in the benchmark directory.
 func openBenchDB(b *testing.B, name string) *DB {
 	benchOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "weigong-bench-")
+		dir, err := os.MkdirTemp("", "weigong-storage-bench-")
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -91,7 +91,12 @@ func loadFeedFixture(b *testing.B) *feedFixture {
 			b.Fatal(err)
 		}
 		feedFix = f
-		fmt.Fprintf(os.Stderr, "feed fixture: %d cards built in %s\n", fixTotalCards, time.Since(start).Round(time.Second))
+		size := int64(0)
+		if fi, err := os.Stat(f.db.bolt.Path()); err == nil {
+			size = fi.Size()
+		}
+		fmt.Fprintf(os.Stderr, "feed fixture: %d cards built in %s, %d MiB\n", fixTotalCards,
+			time.Since(start).Round(time.Second), size>>20)
 	})
 	if feedFix == nil {
 		b.Fatal("feed fixture failed to build")

@@ -7,7 +7,7 @@ var (
 	// bMeta holds the log ID and the pruning horizon.
 	bMeta = []byte("meta")
 
-	bAccounts = []byte("accounts") // account ID → accountRecord
+	bAccounts = []byte("accounts") // account ID → binary account (accountrecord.go)
 	bHandles  = []byte("handles")  // handle → account ID
 
 	bSessions      = []byte("sessions")       // token hash → sessionRecord
@@ -17,7 +17,7 @@ var (
 
 	// bCards keeps every card, withdrawn ones too: share pages must still
 	// tell a withdrawn card (410) from one that never existed (404).
-	bCards = []byte("cards") // card ID → cardRecord
+	bCards = []byte("cards") // card ID → binary card (cardrecord.go)
 	// bSupplierCards indexes the live cards only, per supplier.
 	bSupplierCards = []byte("supplier_cards") // supplier + card ID → nil
 	// bLiveCards is every live card in ID (so time) order: the timeline a
