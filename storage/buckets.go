@@ -25,7 +25,7 @@ var (
 	bLiveCards = []byte("live_cards") // card ID → supplier ID
 
 	bFollows   = []byte("follows")   // supplier + distributor → followRecord
-	bFollowing = []byte("following") // distributor + supplier → nil
+	bFollowing = []byte("following") // distributor + supplier → copy of the followRecord
 	// bFollowers pages a supplier's followers per state, newest first.
 	bFollowers = []byte("followers") // supplier + state(1) + since(8) + distributor → nil
 

@@ -19,12 +19,22 @@ func (db *DB) Following(ctx context.Context, distributorID string) ([]catalog.Fo
 	}
 	var follows []catalog.Follow
 	err := db.view(ctx, func(tx *bolt.Tx) error {
+		// The index value is a copy of the follow record, so a feed read
+		// gets every follow in one prefix scan; index entries written
+		// without one fall back to a lookup in bFollows.
 		c := tx.Bucket(bFollowing).Cursor()
-		for k, _ := c.Seek(dist[:]); bytes.HasPrefix(k, dist[:]); k, _ = c.Next() {
+		for k, v := c.Seek(dist[:]); bytes.HasPrefix(k, dist[:]); k, v = c.Next() {
 			sup := k[idLen:]
-			r, found, err := getFollow(tx, sup, dist[:])
-			if err != nil || !found {
-				return orNotFound(err, "follow")
+			r, err := decodeFollow(v)
+			if len(v) == 0 {
+				var found bool
+				r, found, err = getFollow(tx, sup, dist[:])
+				if err == nil && !found {
+					err = notFound("follow")
+				}
+			}
+			if err != nil {
+				return err
 			}
 			follows = append(follows, r.follow(sup, dist[:]))
 		}

@@ -84,18 +84,22 @@ func (db *DB) saveFollow(tx *bolt.Tx, f catalog.Follow) (catalog.Change, error) 
 }
 
 func getFollow(tx *bolt.Tx, sup, dist []byte) (followRecord, bool, error) {
-	var r followRecord
-	found, err := getJSON(tx.Bucket(bFollows), join(sup, dist), &r)
-	return r, found, err
+	raw := tx.Bucket(bFollows).Get(join(sup, dist))
+	if raw == nil {
+		return followRecord{}, false, nil
+	}
+	r, err := decodeFollow(raw)
+	return r, true, err
 }
 
 // putFollow writes a follow and its entries in both indexes.
 func putFollow(tx *bolt.Tx, sup, dist []byte, f catalog.Follow) error {
 	r := followRecord{State: string(f.State), Level: f.Level, Since: f.Since}
-	if err := putJSON(tx.Bucket(bFollows), join(sup, dist), r); err != nil {
+	record := encodeFollow(r)
+	if err := tx.Bucket(bFollows).Put(join(sup, dist), record); err != nil {
 		return err
 	}
-	if err := tx.Bucket(bFollowing).Put(join(dist, sup), nil); err != nil {
+	if err := tx.Bucket(bFollowing).Put(join(dist, sup), record); err != nil {
 		return err
 	}
 	return tx.Bucket(bFollowers).Put(followersKey(sup, r, dist), nil)

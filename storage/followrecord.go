@@ -1,0 +1,37 @@
+package storage
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// followFormat is the first byte of a follow stored in the binary layout.
+// A feed read loads every follow of the distributor, and decoding them from
+// JSON was a third of a feed read's cost at 200 follows; JSON records
+// (which start with '{') are still read.
+const followFormat = 1
+
+func encodeFollow(r followRecord) []byte {
+	e := &encoder{b: make([]byte, 0, 48)}
+	e.b = append(e.b, followFormat)
+	e.string(r.State)
+	e.string(r.Level)
+	e.time(r.Since)
+	return e.b
+}
+
+func decodeFollow(b []byte) (followRecord, error) {
+	var r followRecord
+	if len(b) > 0 && b[0] == '{' {
+		return r, json.Unmarshal(b, &r)
+	}
+	if len(b) == 0 || b[0] != followFormat {
+		return r, fmt.Errorf("storage: follow has an unknown format")
+	}
+	d := &decoder{b: b[1:]}
+	r = followRecord{State: d.string(), Level: d.string(), Since: d.time()}
+	if d.err != nil || len(d.b) != 0 {
+		return followRecord{}, fmt.Errorf("storage: follow: %w", errCorrupt)
+	}
+	return r, nil
+}
