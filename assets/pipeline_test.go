@@ -81,6 +81,9 @@ func TestProcess_StripsMetadata(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, out := range map[string][]byte{"display": photo.Display, "grid": photo.Grid} {
+		if bytes.Contains(out, []byte{0xFF, 0xE1}) {
+			t.Errorf("%s output contains an APP1 marker", name)
+		}
 		for _, secret := range []string{gpsSecret, "Exif", "xmpmeta"} {
 			if bytes.Contains(out, []byte(secret)) {
 				t.Errorf("%s output contains %q", name, secret)
