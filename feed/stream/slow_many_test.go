@@ -2,14 +2,11 @@ package stream_test
 
 import (
 	"fmt"
-	"net/http/httptest"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/gorilla/websocket"
 
 	"github.com/weigong/weigong/catalog"
 	"github.com/weigong/weigong/feed"
@@ -22,23 +19,7 @@ import (
 // queue is full (the stalled client blocks no one), and that the server
 // drops the stalled connection rather than buffering for it.
 func TestHandler_SlowClientDoesNotDelayHundred(t *testing.T) {
-	s := newFeed(t)
-	s.handler.QueueLen = 4
-	ts := httptest.NewUnstartedServer(s.handler)
-	ts.Listener = smallBufferListener{ts.Listener}
-	ts.Start()
-	t.Cleanup(func() { s.shutdown(t); ts.Close() })
-	s.url = "ws" + strings.TrimPrefix(ts.URL, "http")
-
-	sup := s.world.Supplier("sup")
-	slowD := s.world.Distributor("slow")
-	s.subscribe(sup, slowD, "standard")
-	slow, _, err := (&websocket.Dialer{NetDialContext: smallBufferDial}).Dial(s.url, map[string][]string{"Authorization": {"Bearer " + slowD.ID}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer slow.Close()
-	read(t, slow) // ready; then it never reads again
+	s, sup, slow := stalledServer(t) // slow reads nothing after ready
 
 	const clients, posts = 100, 40
 	received := make(chan string, clients*posts)

@@ -17,26 +17,9 @@ import (
 // queue is full, after the frames that did fit, while another client on the
 // same supplier receives every card.
 func TestHandler_SlowClient(t *testing.T) {
-	s := newFeed(t)
-	s.handler.QueueLen = 4
-	ts := httptest.NewUnstartedServer(s.handler)
-	// Small kernel buffers, so that a stalled client fills them quickly.
-	ts.Listener = smallBufferListener{ts.Listener}
-	ts.Start()
-	t.Cleanup(func() { s.shutdown(t); ts.Close() })
-	s.url = "ws" + strings.TrimPrefix(ts.URL, "http")
-
-	sup := s.world.Supplier("sup")
-	slowD, fastD := s.world.Distributor("slow"), s.world.Distributor("fast")
-	s.subscribe(sup, slowD, "standard")
+	s, sup, slow := stalledServer(t)
+	fastD := s.world.Distributor("fast")
 	s.subscribe(sup, fastD, "standard")
-	d := websocket.Dialer{NetDialContext: smallBufferDial}
-	slow, _, err := d.Dial(s.url, map[string][]string{"Authorization": {"Bearer " + slowD.ID}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer slow.Close()
-	read(t, slow)
 	fast, _, err := s.dial(fastD, "")
 	if err != nil {
 		t.Fatal(err)
@@ -71,6 +54,32 @@ func TestHandler_SlowClient(t *testing.T) {
 		t.Errorf("slow client got all %d frames", got)
 	}
 	t.Logf("slow client got %d frames before 4008", got)
+}
+
+// stalledServer starts a feed whose connections have small kernel buffers
+// and queues of four frames, with a supplier and one follower's client
+// that has read its ready frame and will read nothing more.
+func stalledServer(t *testing.T) (*server, catalog.Account, *websocket.Conn) {
+	s := newFeed(t)
+	s.handler.QueueLen = 4
+	ts := httptest.NewUnstartedServer(s.handler)
+	// Small kernel buffers, so that a stalled client fills them quickly.
+	ts.Listener = smallBufferListener{ts.Listener}
+	ts.Start()
+	t.Cleanup(func() { s.shutdown(t); ts.Close() })
+	s.url = "ws" + strings.TrimPrefix(ts.URL, "http")
+
+	sup := s.world.Supplier("sup")
+	slowD := s.world.Distributor("slow")
+	s.subscribe(sup, slowD, "standard")
+	d := websocket.Dialer{NetDialContext: smallBufferDial}
+	slow, _, err := d.Dial(s.url, map[string][]string{"Authorization": {"Bearer " + slowD.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { slow.Close() })
+	read(t, slow)
+	return s, sup, slow
 }
 
 type smallBufferListener struct{ net.Listener }
