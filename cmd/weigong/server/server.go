@@ -53,6 +53,8 @@ type Server struct {
 	db       *storage.DB
 	limits   limits
 	idem     *idempotency
+	// stream serves the websocket feed; nil until MountStream.
+	stream fiber.Handler
 	// closeSession closes the websockets of a revoked token; may be nil.
 	closeSession func(tokenHash string)
 }
@@ -84,14 +86,25 @@ func New(cfg Config, d Deps) *Server {
 	return s
 }
 
-// MountStream serves the websocket feed at /v1/feed/stream. The handler is
-// plain net/http (gorilla/websocket), adapted to fiber; it is mounted after
-// New because it authenticates with the Server's own StreamAuth. closeSession
+// MountStream sets the handler of the websocket feed at /v1/feed/stream.
+// The handler is plain net/http (gorilla/websocket), adapted to fiber; it
+// is set after New because it authenticates with the Server's own
+// StreamAuth (the route itself is registered in routes). closeSession
 // closes a revoked token's sockets at once on sign-out (the stream also
 // notices revocation by itself within a minute, on other nodes too).
 func (s *Server) MountStream(h http.Handler, closeSession func(tokenHash string)) {
 	s.closeSession = closeSession
-	s.app.Get("/v1/feed/stream", noStore, adaptor.HTTPHandler(h))
+	s.stream = adaptor.HTTPHandler(h)
+}
+
+// serveStream answers /v1/feed/stream with the mounted handler. The stream
+// authenticates on its own (Bearer, cookie with Origin, or ticket), so it
+// is registered outside the /v1 group and its identify middleware.
+func (s *Server) serveStream(c *fiber.Ctx) error {
+	if s.stream == nil {
+		return catalog.Errorf(catalog.NotFound, "the feed stream is not available")
+	}
+	return s.stream(c)
 }
 
 // App returns the fiber app, to listen on or to test.
