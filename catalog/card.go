@@ -48,10 +48,16 @@ type Card struct {
 	FloorPrice   *int64
 	LevelPrices  map[string]int64
 	VolumePrices []VolumePrice
-	SoldOut      bool
-	Withdrawn    bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// SoldOut is the supplier's own flag; IsSoldOut adds running out of
+	// stock.
+	SoldOut bool
+	// Stock counts the pieces left of a card without variants; nil is
+	// unlimited. A card with variants counts each variant's instead.
+	Stock     *int64
+	Variants  []Variant
+	Withdrawn bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
 	// Version counts the card's writes, from 1; If-Match compares with it.
 	Version int64
 }
@@ -79,6 +85,8 @@ type CardInput struct {
 	VolumePrices *[]VolumePrice    `json:"volume_prices"`
 	Tags         *[]string         `json:"tags"`
 	SoldOut      *bool             `json:"sold_out"`
+	Stock        OptionalStock     `json:"stock"`
+	Variants     *[]Variant        `json:"variants"`
 }
 
 // validateCard checks a card's fields after a create or a patch has been
@@ -97,6 +105,9 @@ func validateCard(c Card, supplier Account) error {
 		return Errorf(Invalid, "a card needs 1 to %d images", MaxImages)
 	}
 	if err := validateTags(c.Tags); err != nil {
+		return err
+	}
+	if err := validateStock(c); err != nil {
 		return err
 	}
 	return validatePrices(c, supplier)

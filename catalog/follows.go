@@ -31,7 +31,10 @@ func (s *Service) FollowSupplier(ctx context.Context, distributor Account, suppl
 		if supplier.FollowPolicy == PolicyApproval {
 			f.State = StatePending
 		}
-		_, err = tx.SaveFollow(f)
+		if _, err = tx.SaveFollow(f); err != nil || f.State != StatePending {
+			return f, err
+		}
+		_, err = tx.FollowRequested(f)
 		return f, err
 	})
 }

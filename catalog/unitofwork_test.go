@@ -1,6 +1,7 @@
 package catalog_test
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
 	"testing"
@@ -33,8 +34,13 @@ func newEnv(t *testing.T) *env {
 		}
 		db.Close()
 	})
+	if err := db.UseSecretKey(bytes.Repeat([]byte{7}, storage.SecretKeyLen)); err != nil {
+		t.Fatal(err)
+	}
 	e := &env{t: t, db: db, now: time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)}
-	e.svc = catalog.NewService(catalog.Stores{Units: db, Accounts: db, Sessions: db, Images: db, Cards: db, Follows: db})
+	db.SetClock(func() time.Time { return e.now })
+	e.svc = catalog.NewService(catalog.Stores{Units: db, Accounts: db, Sessions: db, Images: db, Cards: db,
+		Follows: db, Orders: db})
 	e.svc.Now = func() time.Time { return e.now }
 	return e
 }

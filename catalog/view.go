@@ -48,10 +48,14 @@ type CardView struct {
 	Images      []ImageView `json:"images"`
 	Tags        []string    `json:"tags"`
 	SoldOut     bool        `json:"sold_out"`
-	CreatedAt   time.Time   `json:"created_at"`
-	UpdatedAt   time.Time   `json:"updated_at"`
-	Version     int64       `json:"version"`
-	Prices      *PriceView  `json:"prices,omitempty"`
+	// Stock and Variants' stocks are shown to the owner and active
+	// followers only; others see the variants' specs.
+	Stock     *int64        `json:"stock,omitempty"`
+	Variants  []VariantView `json:"variants,omitempty"`
+	CreatedAt time.Time     `json:"created_at"`
+	UpdatedAt time.Time     `json:"updated_at"`
+	Version   int64         `json:"version"`
+	Prices    *PriceView    `json:"prices,omitempty"`
 
 	CostPrice    *int64           `json:"cost_price,omitempty"`
 	RetailPrice  *int64           `json:"retail_price,omitempty"`
@@ -86,7 +90,7 @@ func ViewCard(c Card, supplier SupplierRef, v Viewer) CardView {
 		Description: c.Description,
 		Images:      ViewImages(c.Images),
 		Tags:        nonNil(c.Tags),
-		SoldOut:     c.SoldOut,
+		SoldOut:     c.IsSoldOut(),
 		CreatedAt:   c.CreatedAt,
 		UpdatedAt:   c.UpdatedAt,
 		Version:     c.Version,
@@ -95,9 +99,11 @@ func ViewCard(c Card, supplier SupplierRef, v Viewer) CardView {
 		view.Supplier.Badges = []string{}
 	}
 	owner, level, ok := PriceAccess(c.SupplierID, v)
+	view.Variants = viewVariants(c.Variants, ok)
 	if !ok {
 		return view
 	}
+	view.Stock = c.Stock
 	cost := c.CostPrice
 	if !owner {
 		cost = c.CostFor(level)
@@ -109,6 +115,27 @@ func ViewCard(c Card, supplier SupplierRef, v Viewer) CardView {
 		view.LevelPrices, view.VolumePrices = c.LevelPrices, c.VolumePrices
 	}
 	return view
+}
+
+// VariantView is a variant as the API shows it; Stock is absent for
+// viewers who may not see prices (and for unlimited stock).
+type VariantView struct {
+	Spec  string `json:"spec"`
+	Stock *int64 `json:"stock,omitempty"`
+}
+
+func viewVariants(variants []Variant, withStock bool) []VariantView {
+	if len(variants) == 0 {
+		return nil
+	}
+	out := make([]VariantView, len(variants))
+	for i, v := range variants {
+		out[i].Spec = v.Spec
+		if withStock {
+			out[i].Stock = v.Stock
+		}
+	}
+	return out
 }
 
 // ViewImages renders image metadata with the public URLs of both sizes.

@@ -24,6 +24,10 @@ type Share struct {
 	Price         int64
 	CreatedAt     time.Time
 	Views         int64
+	// Orders and Sales count the orders that name this share and their
+	// value at the share's price (fen).
+	Orders int64
+	Sales  int64
 }
 
 // Store keeps shares; package storage implements it.

@@ -42,6 +42,9 @@ type DB struct {
 	bolt  *bolt.DB
 	logID string
 
+	// sealer encrypts consignees; nil until UseSecretKey.
+	sealer *sealer
+
 	// changed is closed and replaced by each commit that appends to the
 	// change log, waking the tailers (Changed).
 	changedMu sync.Mutex

@@ -66,7 +66,12 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 		return nil, err
 	}
 	n := &node{db: db, blobs: blobs, pipeline: assets.NewPipeline(runtime.NumCPU())}
-	n.catalog = catalog.NewService(catalog.Stores{Units: db, Accounts: db, Sessions: db, Images: db, Cards: db, Follows: db})
+	if err := loadSecretKey(cfg.Data, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	n.catalog = catalog.NewService(catalog.Stores{Units: db, Accounts: db, Sessions: db, Images: db, Cards: db,
+		Follows: db, Orders: db})
 	feedService := &feed.Service{Store: db, Follows: db, Accounts: db}
 	info, err := db.Log(context.Background())
 	if err != nil {
@@ -88,7 +93,7 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 	if cfg.Retention <= 0 {
 		cfg.Retention = storage.DefaultChangeRetention
 	}
-	n.sweep = &sweeper{db: db, retention: cfg.Retention, every: sweepEvery, now: func() time.Time { return time.Now().UTC() }, log: log}
+	n.sweep = &sweeper{db: db, catalog: n.catalog, retention: cfg.Retention, every: sweepEvery, now: func() time.Time { return time.Now().UTC() }, log: log}
 	if cfg.clock != nil {
 		n.sweep.now, n.catalog.Now = cfg.clock, cfg.clock
 		db.SetClock(cfg.clock)

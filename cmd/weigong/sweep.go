@@ -19,6 +19,7 @@ const sweepEvery = time.Hour
 // without waiting.
 type sweeper struct {
 	db        *storage.DB
+	catalog   *catalog.Service
 	retention time.Duration
 	every     time.Duration
 	now       func() time.Time
@@ -39,6 +40,46 @@ func (s *sweeper) run(ctx context.Context) {
 	}
 }
 
+// sweepBatch is how many due orders or after-sales one pass reads.
+const sweepBatch = 500
+
+// advanceDue makes the server's own moves on every due order and
+// after-sale (catalog.Service.AdvanceOrder, AdvanceAfterSale), each in its
+// own unit of work, and returns how many it visited.
+func (s *sweeper) advanceDue(ctx context.Context, now time.Time) (int, error) {
+	visited := 0
+	for _, kind := range []struct {
+		due     func(context.Context, time.Time, int) ([]string, error)
+		advance func(context.Context, string) error
+	}{
+		{s.db.DueOrders, s.catalog.AdvanceOrder},
+		{s.db.DueAfterSales, s.catalog.AdvanceAfterSale},
+	} {
+		seen := map[string]bool{}
+		for {
+			ids, err := kind.due(ctx, now, sweepBatch)
+			if err != nil {
+				return visited, err
+			}
+			fresh := 0
+			for _, id := range ids {
+				if seen[id] {
+					continue // due but waiting (an open after-sale holds completion back)
+				}
+				seen[id], fresh = true, fresh+1
+				if err := kind.advance(ctx, id); err != nil {
+					s.log.Error("sweep: advancing", "id", id, "err", err)
+				}
+			}
+			visited += fresh
+			if fresh == 0 || len(ids) < sweepBatch {
+				break
+			}
+		}
+	}
+	return visited, nil
+}
+
 // once runs every rule once. The change log is pruned before withdrawn
 // cards are purged, so no change left in the log points at a purged card.
 func (s *sweeper) once(ctx context.Context) {
@@ -48,6 +89,7 @@ func (s *sweeper) once(ctx context.Context) {
 		what string
 		run  func() (int, error)
 	}{
+		{"due orders and after-sales", func() (int, error) { return s.advanceDue(ctx, now) }},
 		{"sessions", func() (int, error) { return s.db.PruneSessions(ctx, now) }},
 		{"idempotency records", func() (int, error) { return s.db.PruneIdempotency(ctx, now.Add(-catalog.IdempotencyWindow)) }},
 		{"changes", func() (int, error) { return s.db.PruneChanges(ctx, cutoff) }},

@@ -91,10 +91,10 @@ func orDefault(d, def time.Duration) time.Duration {
 // connection then lives in its own reader goroutine.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.init()
+	// One stream per account (API.md part 2): distributors get their feed,
+	// orders and after-sales; suppliers their received orders, after-sales
+	// and follow requests.
 	account, tokenHash, err := h.Authenticate(r)
-	if err == nil && account.Role != catalog.RoleDistributor {
-		err = catalog.Errorf(catalog.Forbidden, "only a distributor has a feed")
-	}
 	if err != nil {
 		h.refuse(w, err)
 		return

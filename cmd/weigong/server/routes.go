@@ -50,4 +50,6 @@ func (s *Server) routes() {
 	v1.Post("/shares", requireAuth, s.conditions, s.createShare)
 	v1.Get("/shares", requireAuth, s.listShares)
 	v1.Delete("/shares/:id", requireAuth, s.deleteShare)
+
+	s.orderRoutes(v1)
 }
