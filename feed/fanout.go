@@ -59,7 +59,7 @@ func (h *Hub) sendWithdrawn(c catalog.Change, followers []follower) {
 // change) puts them on; a follower whose level was removed lands on the
 // lowest level. Suppliers have at most catalog.MaxLevels levels, so a
 // linear search beats a map.
-func groupByLevel(followers []follower, supplier *catalog.Account) []levelGroup {
+func groupByLevel(followers []follower, supplier *catalog.Publisher) []levelGroup {
 	var groups []levelGroup
 	for _, f := range followers {
 		level := supplier.EffectiveLevel(f.level)
