@@ -93,6 +93,11 @@ func (db *DB) init(tx *bolt.Tx) error {
 	return meta.Put(keyLogID, []byte(db.logID))
 }
 
+// SetClock replaces the clock that stamps changes (and so decides what
+// the retention prunes). Call it before any write; tests use it to prove
+// retention without waiting a month.
+func (db *DB) SetClock(now func() time.Time) { db.now = now }
+
 // Close closes the database file, waiting for open transactions to end.
 func (db *DB) Close() error {
 	return db.bolt.Close()

@@ -15,6 +15,7 @@ import (
 // cardReply is the part of a Card the tests look at.
 type cardReply struct {
 	ID       string
+	Version  int64
 	Title    string
 	SoldOut  bool `json:"sold_out"`
 	Supplier struct{ ID, Handle string }

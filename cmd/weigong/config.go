@@ -22,6 +22,12 @@ type serveConfig struct {
 	// Retention is how long the change log keeps changes for replay;
 	// older cursors get 409 / resync.
 	Retention time.Duration
+
+	// clock and sweepEvery replace the wall clock and the sweep's period
+	// in tests (no flag sets them): retention is proven by moving time,
+	// not by waiting for it.
+	clock      func() time.Time
+	sweepEvery time.Duration
 }
 
 // parseServeFlags reads flags, each defaulting to its environment variable

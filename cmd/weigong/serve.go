@@ -85,7 +85,17 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 		db.Close()
 		return nil, err
 	}
-	n.sweep = &sweeper{db: db, retention: cfg.Retention, now: func() time.Time { return time.Now().UTC() }, log: log}
+	if cfg.Retention <= 0 {
+		cfg.Retention = storage.DefaultChangeRetention
+	}
+	n.sweep = &sweeper{db: db, retention: cfg.Retention, every: sweepEvery, now: func() time.Time { return time.Now().UTC() }, log: log}
+	if cfg.clock != nil {
+		n.sweep.now, n.catalog.Now = cfg.clock, cfg.clock
+		db.SetClock(cfg.clock)
+	}
+	if cfg.sweepEvery > 0 {
+		n.sweep.every = cfg.sweepEvery
+	}
 	n.views = share.NewViewCounter(db, time.Hour)
 	shares := &share.Service{Shares: db, Catalog: n.catalog, Views: n.views}
 	n.http = server.New(server.Config{Origin: cfg.Origin, AllowedOrigins: cfg.AllowedOrigins,

@@ -20,13 +20,14 @@ const sweepEvery = time.Hour
 type sweeper struct {
 	db        *storage.DB
 	retention time.Duration
+	every     time.Duration
 	now       func() time.Time
 	log       *slog.Logger
 }
 
-// run sweeps every sweepEvery until ctx ends.
+// run sweeps every s.every until ctx ends.
 func (s *sweeper) run(ctx context.Context) {
-	t := time.NewTicker(sweepEvery)
+	t := time.NewTicker(s.every)
 	defer t.Stop()
 	for {
 		select {
