@@ -13,7 +13,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -32,11 +31,7 @@ func TestRestart_SIGKILLReplaysAcknowledged(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "weigong")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildWeigong(t)
 	data := t.TempDir()
 
 	p := rstStart(t, bin, data)
