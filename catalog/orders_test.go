@@ -2,7 +2,6 @@ package catalog_test
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -507,7 +506,6 @@ func TestService_Consignee_EncryptedAtRest(t *testing.T) {
 	if s := fmt.Sprintf("%v %+v %#v", sentinelConsignee, sentinelConsignee, sentinelConsignee); strings.Contains(s, "138") {
 		t.Fatalf("formatting a consignee shows it: %s", s)
 	}
-	_ = os.Getpid
 }
 
 // Ensure that an order naming a share counts towards that share's orders
