@@ -2,8 +2,11 @@ package main
 
 import (
 	"flag"
+	"net/netip"
 	"os"
 	"strings"
+
+	"github.com/weigong/weigong/cmd/weigong/server"
 )
 
 // serveConfig is what `weigong serve` is told by flags and environment.
@@ -15,13 +18,14 @@ type serveConfig struct {
 	NoRateLimit    bool
 	Demo           bool
 	SecureCookies  bool
+	TrustedProxies []netip.Prefix
 }
 
 // parseServeFlags reads flags, each defaulting to its environment variable
 // and then to the documented default (API.md "Running").
 func parseServeFlags(args []string) (serveConfig, error) {
 	var cfg serveConfig
-	var allowed string
+	var allowed, proxies string
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.StringVar(&cfg.Addr, "addr", env("WEIGONG_ADDR", ":8080"), "listen address (WEIGONG_ADDR)")
 	fs.StringVar(&cfg.Data, "data", env("WEIGONG_DATA", "./data"), "data directory: database and photos (WEIGONG_DATA)")
@@ -30,7 +34,12 @@ func parseServeFlags(args []string) (serveConfig, error) {
 	fs.BoolVar(&cfg.NoRateLimit, "no-rate-limit", envBool("WEIGONG_NO_RATE_LIMIT"), "turn rate limits off, for load tests (WEIGONG_NO_RATE_LIMIT)")
 	fs.BoolVar(&cfg.Demo, "demo", envBool("WEIGONG_DEMO"), "seed a demo supplier and distributor on an empty data dir (WEIGONG_DEMO)")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", envBool("WEIGONG_SECURE_COOKIES"), "mark the session cookie Secure; use behind HTTPS (WEIGONG_SECURE_COOKIES)")
+	fs.StringVar(&proxies, "trusted-proxies", env("WEIGONG_TRUSTED_PROXIES", ""), "comma-separated IPs and CIDRs of reverse proxies whose X-Forwarded-Host/-Proto/-For are believed (WEIGONG_TRUSTED_PROXIES); default: none")
 	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	var err error
+	if cfg.TrustedProxies, err = server.ParseTrustedProxies(proxies); err != nil {
 		return cfg, err
 	}
 	for _, o := range strings.Split(allowed, ",") {

@@ -12,12 +12,13 @@ import (
 	"github.com/weigong/weigong/catalog"
 )
 
-// decodeJSON reads a JSON request body into v with a clear 400 for every
-// way it can be wrong: not JSON, wrong types, trailing data, too large.
+// decodeJSON reads a JSON request body into v with a clear error for
+// every way it can be wrong: not JSON, wrong types, trailing data (400),
+// over maxJSONBody (413, found before more than that is read).
 func decodeJSON(c *fiber.Ctx, v any) error {
-	body := c.Body()
-	if len(body) > maxJSONBody {
-		return catalog.Errorf(catalog.TooLarge, "request body must be at most %d KiB", maxJSONBody>>10)
+	body, err := readBody(c, maxJSONBody)
+	if err != nil {
+		return err
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return catalog.Errorf(catalog.Invalid, "request body must be a JSON object")
