@@ -34,7 +34,7 @@ func TestCrash_WritesSurviveSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and kills it dozens of times")
 	}
-	bin := buildWeigong(t)
+	bin := weigongBinary(t)
 	seed, crashes := crashSeed(t), crashCount(t)
 	t.Run("posts", func(t *testing.T) { testCrashPosts(t, bin, seed, crashes) })
 	t.Run("patches", func(t *testing.T) { testCrashPatches(t, bin, seed, crashes) })

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,18 +31,6 @@ const crashUpMax = 300 * time.Millisecond
 // crashDrainTimeout bounds how long the clients may take, after the last
 // restart, to get an answer to what they had sent.
 const crashDrainTimeout = 90 * time.Second
-
-// buildWeigong builds the binary into the calling test's temp directory,
-// for the tests that run it as a child process and kill it.
-func buildWeigong(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "weigong")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
 
 // crashSeed is WEIGONG_CRASH_SEED when set, to replay a failure's crash
 // moments and client choices, and otherwise the clock. Goroutine

@@ -31,7 +31,7 @@ func TestRestart_SIGKILLReplaysAcknowledged(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := buildWeigong(t)
+	bin := weigongBinary(t)
 	data := t.TempDir()
 
 	p := rstStart(t, bin, data)
@@ -101,11 +101,12 @@ type rstAccount struct{ id, token string }
 
 var rstListening = regexp.MustCompile(`listening on http://(\S+)`)
 
-// rstStart starts the binary on a free port and waits (bounded) for the
-// line that names the address.
-func rstStart(t *testing.T, bin, data string) *rstProc {
+// rstStart starts the binary on a free port, with any extra flags, and
+// waits (bounded) for the line that names the address.
+func rstStart(t *testing.T, bin, data string, flags ...string) *rstProc {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", data, "--no-rate-limit")
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--no-rate-limit"}, flags...)
+	cmd := exec.Command(bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

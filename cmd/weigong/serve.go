@@ -104,7 +104,7 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 	n.views = share.NewViewCounter(db, time.Hour)
 	shares := &share.Service{Shares: db, Catalog: n.catalog, Views: n.views}
 	n.http = server.New(server.Config{Origin: cfg.Origin, AllowedOrigins: cfg.AllowedOrigins,
-		RateLimits: !cfg.NoRateLimit, SecureCookies: cfg.SecureCookies},
+		RateLimits: !cfg.NoRateLimit, SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies},
 		server.Deps{Catalog: n.catalog, Feed: feedService, Pipeline: n.pipeline, Blobs: blobs,
 			Shares: shares, Log: log})
 	n.stream = &stream.Handler{Hub: hub, Feed: feedService, Authenticate: n.http.StreamAuth,

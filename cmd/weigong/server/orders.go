@@ -1,8 +1,6 @@
 package server
 
 import (
-	"bytes"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/weigong/weigong/catalog"
@@ -172,12 +170,4 @@ func (s *Server) moveAfterSale(action catalog.AfterSaleAction) fiber.Handler {
 		}
 		return c.JSON(a)
 	}
-}
-
-// optionalJSON decodes a body that may be absent.
-func optionalJSON(c *fiber.Ctx, v any) error {
-	if len(bytes.TrimSpace(c.Body())) == 0 {
-		return nil
-	}
-	return decodeJSON(c, v)
 }

@@ -4,7 +4,7 @@ package server
 // /v1 route registered here; a test enforces it.
 func (s *Server) routes() {
 	app := s.app
-	app.Use(withRequestID, s.withRecover, withSecurityHeaders)
+	app.Use(withRequestID, s.withRecover, withSecurityHeaders, closeUnreadBody, limitBody)
 
 	app.Get("/healthz", s.health)
 	app.Get("/robots.txt", robots)
@@ -20,8 +20,8 @@ func (s *Server) routes() {
 	// get in their way; every other /v1 route identifies its caller.
 	open := app.Group("/v1", noStore)
 	open.Get("/openapi.json", s.openAPI)
-	open.Post("/accounts", s.signUp)
-	open.Post("/sessions", s.signIn)
+	open.Post("/accounts", s.sessionForm, s.signUp)
+	open.Post("/sessions", s.sessionForm, s.signIn)
 	open.Get("/feed/stream", s.serveStream)
 
 	v1 := app.Group("/v1", noStore, s.identify)

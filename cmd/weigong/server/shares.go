@@ -54,7 +54,7 @@ func (s *Server) sharePage(c *fiber.Ctx) error {
 	if p.Gone {
 		c.Status(fiber.StatusGone)
 	} else {
-		s.shares.Views.Count(p.Share.ID, c.IP()+" "+c.Get(fiber.HeaderUserAgent))
+		s.shares.Views.Count(p.Share.ID, s.clientIP(c)+" "+c.Get(fiber.HeaderUserAgent))
 	}
 	return share.RenderShare(c, p)
 }
