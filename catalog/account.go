@@ -60,6 +60,14 @@ type Account struct {
 	Levels       []string
 	Badges       []string
 	Guarantees   []string
+	// LevelRules raise followers to a level by what they bought
+	// (levels.go).
+	LevelRules []LevelRule
+	// EarnedBadges come and go with the supplier's measured figures
+	// (metrics.go), measured over BadgeOrders orders in the window; Badges
+	// are granted by the operator.
+	EarnedBadges []string
+	BadgeOrders  int
 
 	// Version counts the account's writes, from 1; If-Match compares with it.
 	Version int64

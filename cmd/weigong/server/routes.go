@@ -36,6 +36,7 @@ func (s *Server) routes() {
 	v1.Delete("/cards/:id", requireAuth, s.conditions, s.withdrawCard)
 
 	v1.Get("/suppliers/:supplier", s.getSupplier)
+	v1.Get("/suppliers/:supplier/metrics", s.supplierMetrics)
 	v1.Get("/suppliers/:supplier/cards", s.supplierCards)
 	v1.Put("/suppliers/:supplier/follow", requireAuth, s.follow)
 	v1.Delete("/suppliers/:supplier/follow", requireAuth, s.unfollow)
