@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -86,5 +87,81 @@ func TestAPI_Robots_OnlySharePagesReadable(t *testing.T) {
 				t.Errorf("%s may read %s:\n%s", agent, p, txt)
 			}
 		}
+	}
+}
+
+// Real User-Agent strings, as the apps send them.
+const (
+	iPhoneSafariUA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
+	wechatIOSUA    = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN"
+	wechatDroidUA  = "Mozilla/5.0 (Linux; Android 13; V2183A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/111.0.5563.116 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64"
+)
+
+// shareViews returns a share's view count as its distributor sees it.
+func (w *shareWorld) shareViews(id string) int64 {
+	w.n.t.Helper()
+	var list struct{ Items []shareReply }
+	w.n.must(200, "GET", "/v1/shares", w.dist.Token, nil).decode(w.n.t, &list)
+	for _, s := range list.Items {
+		if s.ID == id {
+			return s.Views
+		}
+	}
+	w.n.t.Fatalf("share %s not in the list", id)
+	return 0
+}
+
+// TestAPI_SharePage_ViewsArePeople ensures that of all the requests a
+// shared link gets, only people opening it count: not HEAD, not the social
+// apps' link-preview fetchers (WeChat's included), crawlers, HTTP libraries
+// or browser prefetches; WeChat's in-app browser counts, once; and rotating
+// User-Agents from one address adds at most share.MaxViewsPerAddress.
+func TestAPI_SharePage_ViewsArePeople(t *testing.T) {
+	t.Parallel()
+	n := startNode(t, t.TempDir())
+	w := newShareWorld(t, n, "people", nil)
+	s := w.share(nil)
+	page := "/s/" + s.ID
+	n.must(200, "HEAD", page, "", nil, "User-Agent", iPhoneSafariUA)
+	for _, ua := range []string{
+		"facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+		"Twitterbot/1.0",
+		"WhatsApp/2.23.18.78 i",
+		"TelegramBot (like TwitterBot)",
+		"Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+		"LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
+		"Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)",
+		"Mozilla/5.0 (Windows NT 6.1; WOW64) SkypeUriPreview Preview/0.5",
+		"WeChat/8.0.47.33 CFNetwork/1410.0.3 Darwin/22.6.0",
+		"WeChatShareExtensionNew/8.0.47.33 CFNetwork/1410.0.3 Darwin/22.6.0",
+		"Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.126 Mobile Safari/537.36 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+		"Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)",
+		"Go-http-client/1.1",
+		"",
+	} {
+		n.must(200, "GET", page, "", nil, "User-Agent", ua)
+	}
+	n.must(200, "GET", page, "", nil, "User-Agent", iPhoneSafariUA, "Sec-Purpose", "prefetch")
+	if v := w.shareViews(s.ID); v != 0 {
+		t.Fatalf("views = %d after HEAD, fetchers, crawlers and a prefetch; want 0", v)
+	}
+	for i := 0; i < 3; i++ {
+		n.must(200, "GET", page, "", nil, "User-Agent", wechatIOSUA)
+	}
+	if v := w.shareViews(s.ID); v != 1 {
+		t.Fatalf("views = %d after three loads in WeChat, want 1", v)
+	}
+	// Another page of the same address proves the cap is per share.
+	other := w.share(nil)
+	n.must(200, "GET", "/s/"+other.ID, "", nil, "User-Agent", wechatDroidUA)
+	for i := 0; i < 50; i++ {
+		ua := strings.Replace(iPhoneSafariUA, "17_4", fmt.Sprintf("17_%d", i+10), 1)
+		n.must(200, "GET", page, "", nil, "User-Agent", ua)
+	}
+	if v := w.shareViews(s.ID); v != 3 {
+		t.Errorf("views = %d after 50 user agents from one address, want the cap of 3", v)
+	}
+	if v := w.shareViews(other.ID); v != 1 {
+		t.Errorf("views of another share from the same address = %d, want 1 (WeChat on Android)", v)
 	}
 }

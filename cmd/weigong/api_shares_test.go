@@ -222,10 +222,10 @@ func TestAPI_Shares_ViewsDeduplicated(t *testing.T) {
 	w := newShareWorld(t, n, "views", nil)
 	s := w.share(nil)
 	for i := 0; i < 3; i++ {
-		n.must(200, "GET", "/s/"+s.ID, "", nil, "User-Agent", "buyer-phone/1")
+		n.must(200, "GET", "/s/"+s.ID, "", nil, "User-Agent", iPhoneSafariUA)
 	}
-	n.must(200, "GET", "/s/"+s.ID, "", nil, "User-Agent", "buyer-laptop/2")
-	n.must(200, "GET", "/s/"+s.ID+"/collage.jpg", "", nil, "User-Agent", "preview-bot/3")
+	n.must(200, "GET", "/s/"+s.ID, "", nil, "User-Agent", wechatIOSUA)
+	n.must(200, "GET", "/s/"+s.ID+"/collage.jpg", "", nil, "User-Agent", iPhoneSafariUA+" (2)")
 	deadline := time.Now().Add(5 * time.Second)
 	var views int64
 	for {
