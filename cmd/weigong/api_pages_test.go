@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"encoding/binary"
 	"fmt"
+	"image/png"
 	"strings"
 	"testing"
 )
@@ -164,4 +167,86 @@ func TestAPI_SharePage_ViewsArePeople(t *testing.T) {
 	if v := w.shareViews(other.ID); v != 1 {
 		t.Errorf("views of another share from the same address = %d, want 1 (WeChat on Android)", v)
 	}
+}
+
+// TestAPI_Favicon_IsAnIcon ensures /favicon.ico, which browsers and apps
+// fetch on their own, is a real ICO whose images decode at the sizes its
+// directory states and show the brand's orange.
+func TestAPI_Favicon_IsAnIcon(t *testing.T) {
+	t.Parallel()
+	n := startNode(t, t.TempDir())
+	r := n.must(200, "GET", "/favicon.ico", "", nil)
+	if ct := r.Header.Get("Content-Type"); ct != "image/x-icon" && ct != "image/vnd.microsoft.icon" {
+		t.Errorf("Content-Type = %q, want an icon type", ct)
+	}
+	if r.Header.Get("Cache-Control") == "" {
+		t.Errorf("no Cache-Control: every page load would fetch it again")
+	}
+	ico := r.Body
+	if len(ico) < 6 || binary.LittleEndian.Uint16(ico[0:]) != 0 || binary.LittleEndian.Uint16(ico[2:]) != 1 {
+		t.Fatalf("not an ICO header: % x", ico[:min(len(ico), 6)])
+	}
+	count := int(binary.LittleEndian.Uint16(ico[4:]))
+	if count < 1 || len(ico) < 6+16*count {
+		t.Fatalf("ICO directory of %d entries in %d bytes", count, len(ico))
+	}
+	for i := 0; i < count; i++ {
+		e := ico[6+16*i:]
+		w, h := int(e[0]), int(e[1])
+		size, offset := binary.LittleEndian.Uint32(e[8:]), binary.LittleEndian.Uint32(e[12:])
+		if uint64(offset)+uint64(size) > uint64(len(ico)) {
+			t.Fatalf("entry %d points past the end", i)
+		}
+		img, err := png.Decode(bytes.NewReader(ico[offset : offset+size]))
+		if err != nil {
+			t.Fatalf("entry %d: %v", i, err)
+		}
+		if b := img.Bounds(); b.Dx() != w || b.Dy() != h {
+			t.Errorf("entry %d is %v, directory says %d×%d", i, b, w, h)
+		}
+		// The left edge, half-way down, is the orange background.
+		cr, cg, cb, ca := img.At(1, h/2).RGBA()
+		if cr>>8 < 200 || cg>>8 < 60 || cg>>8 > 150 || cb>>8 > 60 || ca>>8 < 200 {
+			t.Errorf("entry %d (%d px): edge pixel = (%d,%d,%d,%d), want the brand orange", i, w, cr>>8, cg>>8, cb>>8, ca>>8)
+		}
+	}
+}
+
+// TestAPI_CurrentSession_AnswersSignedInOrOut ensures GET
+// /v1/sessions/current, which the web app asks first, answers 200 in every
+// case: signed out, signed in (with the account), and with a token or
+// cookie that is no longer valid (signed out, and the cookie cleared).
+func TestAPI_CurrentSession_AnswersSignedInOrOut(t *testing.T) {
+	t.Parallel()
+	n := startNode(t, t.TempDir())
+	a := n.signUp("distributor", "sess_dist")
+	var state struct {
+		SignedIn bool `json:"signed_in"`
+		Account  *struct{ ID, Handle string }
+	}
+	check := func(what string, r reply, signedIn bool) {
+		t.Helper()
+		state.SignedIn, state.Account = !signedIn, nil
+		r.decode(t, &state)
+		if state.SignedIn != signedIn || (state.Account != nil) != signedIn {
+			t.Errorf("%s: %s, want signed_in %v with the account only when signed in", what, r.Body, signedIn)
+		}
+		if signedIn && state.Account.ID != a.ID {
+			t.Errorf("%s: account %+v, want %s", what, state.Account, a.ID)
+		}
+		if r.Header.Get("Cache-Control") != "no-store" || r.Header.Get("X-Request-Id") == "" {
+			t.Errorf("%s: Cache-Control %q, X-Request-Id %q", what, r.Header.Get("Cache-Control"), r.Header.Get("X-Request-Id"))
+		}
+	}
+	check("no credentials", n.must(200, "GET", "/v1/sessions/current", "", nil), false)
+	check("bearer", n.must(200, "GET", "/v1/sessions/current", a.Token, nil), true)
+	check("cookie", n.must(200, "GET", "/v1/sessions/current", "", nil, "Cookie", "wg_session="+a.Token), true)
+	check("unknown bearer", n.must(200, "GET", "/v1/sessions/current", "not-a-token", nil), false)
+	r := n.must(200, "GET", "/v1/sessions/current", "", nil, "Cookie", "wg_session=stale-token")
+	check("stale cookie", r, false)
+	if c := r.Header.Get("Set-Cookie"); !strings.HasPrefix(c, "wg_session=;") {
+		t.Errorf("stale cookie not cleared: Set-Cookie %q", c)
+	}
+	n.must(204, "DELETE", "/v1/sessions/current", a.Token, nil)
+	check("after sign-out", n.must(200, "GET", "/v1/sessions/current", a.Token, nil), false)
 }
