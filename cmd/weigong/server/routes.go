@@ -22,6 +22,7 @@ func (s *Server) routes() {
 	open.Get("/openapi.json", s.openAPI)
 	open.Post("/accounts", s.sessionForm, s.signUp)
 	open.Post("/sessions", s.sessionForm, s.signIn)
+	open.Get("/sessions/current", s.currentSession)
 	open.Get("/feed/stream", s.serveStream)
 
 	v1 := app.Group("/v1", noStore, s.identify)
