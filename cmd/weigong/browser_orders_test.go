@@ -120,10 +120,7 @@ func TestBrowser_OrderLoop(t *testing.T) {
 	d.click("[data-test=aftersale-kind-refund]")
 	d.do("pick category", chromedp.SetValue(chromedp.CSS("[data-test=aftersale-category]"), "damaged"))
 	d.typeInto("[data-test=aftersale-reason]", "Box arrived crushed")
-	photo := filepath.Join(t.TempDir(), "evidence.jpg")
-	if err := os.WriteFile(photo, solidJPEG(t, 400, 300, color.RGBA{200, 60, 40, 255}), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	photo := jpegFile(t, color.RGBA{200, 60, 40, 255})
 	d.do("choose photo", chromedp.SetUploadFiles(chromedp.CSS("[data-test=aftersale-photos]"), []string{photo}))
 	d.waitFor("[data-test=aftersale-sheet] [data-test=photo-tile][data-state=done]")
 	d.click("[data-test=aftersale-submit]")
@@ -170,4 +167,14 @@ func signInUI(tb *tab, url, handle string) {
 	tb.typeInto("[data-test=signin-password]", "password123")
 	tb.click("[data-test=signin-submit]")
 	tb.waitFor("[data-test=tab-profile]")
+}
+
+// jpegFile writes a small JPEG of one colour for a file input.
+func jpegFile(t *testing.T, c color.RGBA) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "photo.jpg")
+	if err := os.WriteFile(p, solidJPEG(t, 400, 300, c), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -38,14 +38,12 @@ export function supplierBadges(sup) {
 		earned && sup.measured_orders > 0 && h('span', { class: 'muted small', 'data-test': 'supplier-measured' }, t('badge.measured', { n: sup.measured_orders }))];
 }
 
-// stockLine says what is left, for those who may see stock.
-function stockLine(card) {
-	const vs = card.variants || [];
-	if (vs.some((v) => v.stock != null)) {
-		return h('p', { class: 'muted small', 'data-test': 'card-stock' }, vs.map((v) => v.spec + (v.stock == null ? '' : ' ' + t('stock.left', { n: v.stock }))).join(' · '));
-	}
-	if (vs.length) return h('p', { class: 'muted small', 'data-test': 'card-variants' }, vs.map((v) => v.spec).join(' · '));
-	return card.stock != null && h('p', { class: 'muted small', 'data-test': 'card-stock' }, t('stock.left', { n: card.stock }));
+// stockText says what is left: "白/M 5 left · 蓝/L 3 left", "12 left",
+// the variants alone, or '' (unlimited, or not the caller's to see).
+export function stockText(c) {
+	const vs = c.variants || [];
+	if (vs.length) return vs.map((v) => v.spec + (v.stock == null ? '' : ' ' + t('stock.left', { n: v.stock }))).join(' · ');
+	return c.stock == null ? '' : t('stock.left', { n: c.stock });
 }
 
 // cardView renders a card with data-test opts.test. opts.onShare and
@@ -67,7 +65,7 @@ export function cardView(card, opts) {
 		p ? priceRow(p) : h('p', { class: 'muted small', 'data-test': 'card-noprice' }, t('price.hidden')),
 		tiers.length > 0 && h('p', { class: 'muted small', 'data-test': 'card-volume' },
 			t('price.volume') + ' ' + tiers.map((v) => t('price.tier', { n: v.min_qty, p: money(v.price) })).join(' · ')),
-		p && stockLine(card),
+		stockText(card) && h('p', { class: 'muted small', 'data-test': 'card-stock' }, stockText(card)),
 		p && (opts.onShare || opts.onOrder) && h('div', { class: 'card-actions' },
 			opts.onOrder && !card.sold_out && h('button', { class: 'btn', 'data-test': 'card-order', onclick: () => opts.onOrder(card) }, t('orderForm.button')),
 			opts.onShare && h('button', { class: 'btn btn-primary', 'data-test': 'card-share', onclick: () => opts.onShare(card) }, t('share.button'))));

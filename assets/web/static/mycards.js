@@ -5,6 +5,7 @@ import { t, ago } from './i18n.js';
 import { money, yuan, parseYuan } from './money.js';
 import { pagedList } from './pager.js';
 import { priceInput } from './post.js';
+import { stockText } from './cardview.js';
 import { currentUser } from './session.js';
 import { sheet, toast, errorToast, confirmSheet, busy, formAction } from './ui.js';
 
@@ -49,6 +50,7 @@ function row(card) {
 				h('p', { class: 'small', 'data-test': 'mycard-prices' },
 					[t('price.cost') + ' ' + money(c.cost_price), t('price.retail') + ' ' + money(c.retail_price),
 						c.floor_price && t('price.floor') + ' ' + money(c.floor_price)].filter(Boolean).join(' · ')),
+				stockText(c) && h('p', { class: 'small muted', 'data-test': 'mycard-stock' }, stockText(c)),
 				h('time', { class: 'muted small', 'data-time': c.created_at }, ago(c.created_at)),
 				h('div', { class: 'row wrap' },
 					btn('mycard-edit', t('mycards.edit'), () => editPrices(c, patch)),
