@@ -32,7 +32,7 @@ func newTextService(t *testing.T) *textService {
 		}
 		db.Close()
 	})
-	svc := catalog.NewService(catalog.Stores{Accounts: db, Sessions: db, Images: db, Cards: db, Follows: db})
+	svc := catalog.NewService(catalog.Stores{Units: db, Accounts: db, Sessions: db, Images: db, Cards: db, Follows: db, Orders: db})
 	ctx := context.Background()
 	sup, _, err := svc.SignUp(ctx, catalog.SignUpInput{Role: catalog.RoleSupplier, Handle: "text_sup", Password: "password123", Name: "Sup"})
 	if err != nil {
@@ -43,7 +43,7 @@ func newTextService(t *testing.T) *textService {
 		t.Fatal(err)
 	}
 	img.Width, img.Height = 360, 360
-	if err := svc.SaveImage(ctx, img); err != nil {
+	if _, _, err := svc.SaveImage(ctx, img); err != nil {
 		t.Fatal(err)
 	}
 	return &textService{svc: svc, supplier: sup, imageID: img.ID}
