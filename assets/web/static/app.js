@@ -8,6 +8,7 @@ import { t, ago, LANG } from './i18n.js';
 import { feed, subscribe, start as startFeed, stop as stopFeed } from './feedstore.js';
 import { currentUser, setUser } from './session.js';
 import { toast } from './ui.js';
+import { money } from './money.js';
 import { signinView, signupView } from './auth.js';
 import { feedView } from './feed.js';
 import { sharesView } from './shares.js';
@@ -129,6 +130,24 @@ onUnauthorized(() => {
 });
 subscribe((c) => c.type === 'conn' && drawConn());
 onOrders((c) => c.type === 'count' && drawBadge());
+subscribe((c) => c.type === 'event' && notify(c.ev));
+
+const told = new Set(); // parcels already announced
+
+// notify tells of what happened elsewhere: a new order or follow request
+// (suppliers), a parcel on its way (distributors).
+function notify(ev) {
+	const me = currentUser();
+	const o = ev.order;
+	if (!me) return;
+	if (ev.type === 'follow.requested' && ev.distributor) toast(t('followers.requested', { name: ev.distributor.name || ev.distributor.handle }));
+	if (ev.type === 'order.submitted' && me.role === 'supplier') toast(t('orders.new', { name: o.distributor.name || o.distributor.handle, total: money(o.total) }));
+	if (ev.type === 'order.updated' && me.role === 'distributor' && o.shipments.length && (o.state === 'shipped' || o.state === 'partially_shipped')) {
+		const s = o.shipments[o.shipments.length - 1];
+		if (!told.has(s.id) && Date.now() - Date.parse(s.shipped_at) < 60000) toast(t('orders.shipped', { carrier: s.carrier, number: s.tracking_number }));
+		told.add(s.id);
+	}
+}
 
 // startLive opens the account's stream: a distributor's feed and orders,
 // a supplier's orders, after-sales and follow requests.

@@ -120,6 +120,8 @@ const S = {
 		all: ['All orders', '全部订单'],
 		empty: ['No orders here yet.', '这里还没有订单。'],
 		waiting: ['{n} waiting for your answer', '{n} 条待处理'],
+		new: ['New order from {name}: {total}', '新订单：{name}，{total}'],
+		shipped: ['Shipped: {carrier} {number}', '已发货：{carrier} {number}'],
 	},
 	order: {
 		state: {
@@ -381,6 +383,7 @@ const S = {
 		unblock: ['Unblock', '移出黑名单'],
 		unblocked: ['Unblocked', '已移出黑名单'],
 		levelSaved: ['Level set to {level}', '等级已设为 {level}'],
+		requested: ['{name} asks to follow you', '{name} 申请关注你'],
 	},
 	profile: {
 		name: ['Name', '名称'],

@@ -32,11 +32,11 @@ export function ordersView() {
 			const filter = h('select', { 'data-test': 'orders-state', 'aria-label': t('orders.filter'), onchange: () => { stateFilter = filter.value; show('orders'); } },
 				h('option', { value: '' }, t('orders.all')),
 				ORDER_STATES.map((s) => h('option', { value: s, selected: s === stateFilter }, t('order.state.' + s))));
-			pager = pagedList('/v1/orders' + (stateFilter ? '?state=' + stateFilter : ''), orderRow, 'orders', t('orders.empty'));
+			pager = pagedList('/v1/orders' + (stateFilter ? '?state=' + stateFilter : ''), once(orderRow), 'orders', t('orders.empty'));
 			stopLive = live(pager.el, 'order', orderRow, (o) => !stateFilter || o.state === stateFilter);
 			body.replaceChildren(filter, pager.el);
 		} else {
-			pager = pagedList('/v1/aftersales', caseRow, 'aftersales', t('aftersales.empty'));
+			pager = pagedList('/v1/aftersales', once(caseRow), 'aftersales', t('aftersales.empty'));
 			stopLive = live(pager.el, 'aftersale', caseRow, () => true);
 			body.replaceChildren(pager.el);
 		}
@@ -48,6 +48,10 @@ export function ordersView() {
 		destroy() { stopLive(); pager.destroy(); },
 	};
 }
+
+// once wraps a row function so that an item already drawn (it arrived
+// live while its page was loading) is not drawn twice.
+const once = (row) => (item) => (document.querySelector('[data-id="' + CSS.escape(item.id) + '"]') ? null : row(item));
 
 // live keeps a list current: a changed item is redrawn in place, a new
 // one that passes the filter goes on top.
