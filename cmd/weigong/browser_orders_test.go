@@ -93,18 +93,23 @@ func TestBrowser_OrderLoop(t *testing.T) {
 	}
 	s.click("[data-test=order-accept]")
 	s.waitFor("[data-test=order-sheet] [data-test=order-state][data-state=accepted]")
+	if got := s.text("[data-test=order-sheet]"); strings.Contains(got, "undefined") || strings.Contains(got, "false") || strings.Contains(got, "null") {
+		t.Errorf("order sheet shows a missing value: %q", got)
+	}
 	s.waitJS("badge gone", `document.querySelector('[data-test=orders-badge]').hidden`)
 	d.waitFor(orderSel + "[data-state=accepted]")
 
 	// (3) The supplier ships; the distributor sees the tracking number live.
 	s.typeInto("[data-test=ship-carrier]", "顺丰速运")
 	s.typeInto("[data-test=ship-tracking]", "SF1234567890")
+	s.screenshot("order-sheet.png")
 	s.click("[data-test=ship-submit]")
 	s.waitFor("[data-test=order-sheet] [data-test=order-state][data-state=shipped]")
 	d.waitFor(orderSel + "[data-state=shipped] [data-test=order-tracking-number]")
 	if got := d.text(orderSel + " [data-test=order-tracking-number]"); got != "SF1234567890" {
 		t.Errorf("distributor sees tracking number %q, want SF1234567890", got)
 	}
+	d.screenshot("distributor-orders.png")
 	var reloaded bool
 	d.eval(`performance.getEntriesByType('navigation').length !== 1`, &reloaded)
 	if reloaded {

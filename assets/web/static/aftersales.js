@@ -8,6 +8,7 @@ import { askReason, askParcel } from './asks.js';
 import { t, ago } from './i18n.js';
 import { money, parseYuan } from './money.js';
 import { PhotoPicker } from './photos.js';
+import { openOrder } from './ordersheet.js';
 import { currentUser } from './session.js';
 import { sheet, toast, errorToast, formAction, busy } from './ui.js';
 
@@ -23,8 +24,9 @@ export function caseRow(a) {
 				h('span', { class: 'badge state-' + c.state, 'data-test': 'aftersale-state', 'data-state': c.state }, t('aftersales.state.' + c.state)),
 				c.amount > 0 && h('b', { class: 'accent', 'data-test': 'aftersale-amount' }, money(c.amount))),
 			h('p', { class: 'small' }, t('aftersales.category.' + (c.category || 'other')) + (c.reason ? ': ' + c.reason : '')),
-			h('p', { class: 'small muted' }, t('aftersales.order', { id: c.order_id.slice(0, 8) }) + ' · ' +
-				c.lines.map((l) => '#' + l.line + ' × ' + l.qty).join(', ') + ' · ', h('time', { 'data-time': c.created_at }, ago(c.created_at))),
+			h('p', { class: 'small muted' },
+				h('button', { class: 'link-btn', 'data-test': 'aftersale-order', onclick: () => openOrder(c.order_id) }, t('aftersales.order', { id: c.order_id.slice(0, 8) })),
+				' · ' + c.lines.map((l) => '#' + l.line + ' × ' + l.qty).join(', ') + ' · ', h('time', { 'data-time': c.created_at }, ago(c.created_at))),
 			(c.evidence_image_ids || []).length > 0 && h('div', { class: 'row wrap' }, c.evidence_image_ids.map((id) =>
 				h('a', { href: '/media/' + enc(id) + '/display.jpg', target: '_blank', rel: 'noopener' },
 					h('img', { class: 'mini', src: '/media/' + enc(id) + '/grid.jpg', alt: t('aftersales.photo'), 'data-test': 'aftersale-photo' })))),

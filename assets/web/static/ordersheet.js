@@ -23,7 +23,7 @@ export function openOrder(id) {
 	const show = (o) => {
 		// Events carry the consignee masked; keep the whole one we were shown.
 		order = order && o.consignee && !o.consignee.address ? { ...o, consignee: order.consignee } : o;
-		body.replaceChildren(...detail(order), ...actions(order, move, show));
+		body.replaceChildren(...[...detail(order), ...actions(order, move, show)].filter((x) => x != null && x !== false && x !== ''));
 	};
 	const load = () => get(path).then(show, (err) => body.replaceChildren(h('p', { class: 'error' }, err.message)));
 
@@ -75,6 +75,7 @@ function detail(o) {
 function actions(o, move, show) {
 	const btn = (test, key, fn, cls = '') => h('button', { class: 'btn ' + cls, 'data-test': test, onclick: (e) => fn(e.currentTarget) }, t(key));
 	const out = [];
+	let form = null;
 	if (currentUser().role === 'supplier') {
 		if (o.state === 'submitted') {
 			out.push(btn('order-accept', 'order.accept', (el) => move('accept', undefined, el), 'btn-primary'),
@@ -87,7 +88,7 @@ function actions(o, move, show) {
 		if (o.payment === 'unpaid' && !['rejected', 'cancelled'].includes(o.state)) {
 			out.push(btn('order-paid', 'order.markPaid', (el) => move('payment', { state: 'paid' }, el)));
 		}
-		if (o.state === 'accepted' || o.state === 'partially_shipped') out.push(shipForm(o, show));
+		if (o.state === 'accepted' || o.state === 'partially_shipped') form = shipForm(o, show);
 	} else {
 		if (o.state === 'submitted' || (o.state === 'accepted' && !o.cancel_requested)) {
 			out.push(btn('order-cancel', o.state === 'submitted' ? 'order.cancel' : 'order.requestCancel',
@@ -98,7 +99,7 @@ function actions(o, move, show) {
 			out.push(btn('order-aftersale', 'aftersales.ask', () => openCaseForm(o)));
 		}
 	}
-	return out.length ? [h('div', { class: 'row wrap actions' }, out)] : [];
+	return [out.length && h('div', { class: 'row wrap actions' }, out), form];
 }
 
 // shipForm records a parcel: carrier and tracking number, and which
