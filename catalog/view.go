@@ -58,7 +58,10 @@ type CardView struct {
 	CreatedAt time.Time     `json:"created_at"`
 	UpdatedAt time.Time     `json:"updated_at"`
 	Version   int64         `json:"version"`
-	Prices    *PriceView    `json:"prices,omitempty"`
+	// EarlyAccess is shown to those who see the card inside its window
+	// (its owner and followers at the level), with the release time.
+	EarlyAccess *EarlyAccessView `json:"early_access,omitempty"`
+	Prices      *PriceView       `json:"prices,omitempty"`
 
 	CostPrice    *int64           `json:"cost_price,omitempty"`
 	RetailPrice  *int64           `json:"retail_price,omitempty"`
@@ -103,6 +106,10 @@ func ViewCard(c Card, supplier SupplierRef, v Viewer) CardView {
 	}
 	owner, level, ok := PriceAccess(c.SupplierID, v)
 	view.Variants = viewVariants(c.Variants, ok)
+	if c.EarlyAccess != nil && (owner || ok) {
+		view.EarlyAccess = &EarlyAccessView{Level: c.EarlyAccess.Level, Hours: c.EarlyAccess.Hours,
+			Until: c.ReleaseAt, Released: c.Released}
+	}
 	if !ok {
 		return view
 	}
@@ -118,6 +125,15 @@ func ViewCard(c Card, supplier SupplierRef, v Viewer) CardView {
 		view.LevelPrices, view.VolumePrices = c.LevelPrices, c.VolumePrices
 	}
 	return view
+}
+
+// EarlyAccessView is a card's early-access window as its owner and
+// followers see it.
+type EarlyAccessView struct {
+	Level    string    `json:"level"`
+	Hours    int       `json:"hours"`
+	Until    time.Time `json:"until"`
+	Released bool      `json:"released"`
 }
 
 // VariantView is a variant as the API shows it; Stock is absent for

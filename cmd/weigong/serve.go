@@ -46,8 +46,9 @@ type node struct {
 	stream   *stream.Handler
 	http     *server.Server
 	// relay tails the change log and feeds the hub through the bus.
-	relay *feed.Tailer
-	sweep *sweeper
+	relay   *feed.Tailer
+	sweep   *sweeper
+	release *releaser
 }
 
 // openNode opens the data directory and wires the services together. This
@@ -101,6 +102,7 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 	if cfg.sweepEvery > 0 {
 		n.sweep.every = cfg.sweepEvery
 	}
+	n.release = &releaser{db: db, catalog: n.catalog, now: n.sweep.now, every: n.sweep.every, log: log}
 	n.views = share.NewViewCounter(db, time.Hour)
 	shares := &share.Service{Shares: db, Catalog: n.catalog, Views: n.views}
 	n.http = server.New(server.Config{Origin: cfg.Origin, AllowedOrigins: cfg.AllowedOrigins,
@@ -134,6 +136,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io.Wri
 	defer cancelBackground()
 	go n.views.Run(background, 2*time.Second)
 	go n.sweep.run(background)
+	go n.release.run(background)
 	go func() { _ = n.relay.Run(background) }()
 
 	served := make(chan error, 1)
