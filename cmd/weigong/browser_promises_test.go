@@ -15,10 +15,11 @@ import (
 
 // TestBrowser_SupplierPromises ensures a supplier sets guarantees and a
 // level rule (yuan typed, fen sent) on the profile screen and posts a card
-// with variants and their stock; and that a follower then sees on the
-// supplier's page the operator's verified badge, the guarantees and the
-// measured figures, and on the card the stock per variant, offered in the
-// order form's variant picker.
+// with variants and their stock, early for its gold followers; and that a
+// gold follower then sees on the supplier's page the operator's verified
+// badge, the guarantees and the measured figures, and on the card the
+// early mark and the stock per variant, offered in the order form's
+// variant picker.
 func TestBrowser_SupplierPromises(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
@@ -36,6 +37,7 @@ func TestBrowser_SupplierPromises(t *testing.T) {
 		t.Fatalf("verify exit %d: %s", code, errOut.String())
 	}
 	n = startNode(t, data)
+	n.must(200, "PATCH", "/v1/me/followers/"+dist.ID, sup.Token, map[string]any{"level": "gold"})
 
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Second)
 	defer cancel()
@@ -82,6 +84,8 @@ func TestBrowser_SupplierPromises(t *testing.T) {
 		s.typeInto(fmt.Sprintf("[data-test=post-variants] > :nth-child(%d) [data-test=post-variant-spec]", i+1), v[0])
 		s.typeInto(fmt.Sprintf("[data-test=post-variants] > :nth-child(%d) [data-test=post-variant-stock]", i+1), v[1])
 	}
+	s.click("[data-test=post-advanced] summary")
+	s.do("early access for gold", chromedp.SetValue(chromedp.CSS("[data-test=post-early-level]"), "gold"))
 	s.click("[data-test=post-publish]")
 	s.waitFor("[data-test=mycard] [data-test=mycard-stock]")
 	if got := s.text("[data-test=mycard-stock]"); got != "白/M 5 left · 黑/L 0 left" {
@@ -104,6 +108,7 @@ func TestBrowser_SupplierPromises(t *testing.T) {
 	if got := d.text("[data-test=supplier-card] [data-test=card-stock]"); got != "白/M 5 left · 黑/L 0 left" {
 		t.Errorf("card-stock = %q", got)
 	}
+	d.waitFor("[data-test=supplier-card] [data-test=card-early]") // gold sees it inside the window, marked
 	d.click("[data-test=supplier-card] [data-test=card-order]")
 	var options []struct {
 		Value    string

@@ -38,6 +38,15 @@ export function supplierBadges(sup) {
 		earned && sup.measured_orders > 0 && h('span', { class: 'muted small', 'data-test': 'supplier-measured' }, t('badge.measured', { n: sup.measured_orders }))];
 }
 
+// earlyBadge marks a card seen before its early-access window ends
+// ("抢先 / Early until 18:00").
+function earlyBadge(card) {
+	const ea = card.early_access;
+	if (!ea || ea.released || !(Date.parse(ea.until) > Date.now())) return null;
+	const until = new Date(ea.until).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+	return h('span', { class: 'badge early', 'data-test': 'card-early', title: t('card.earlyHint', { level: ea.level }) }, t('card.early', { until }));
+}
+
 // stockText says what is left: "白/M 5 left · 蓝/L 3 left", "12 left",
 // the variants alone, or '' (unlimited, or not the caller's to see).
 export function stockText(c) {
@@ -60,7 +69,8 @@ export function cardView(card, opts) {
 			h('time', { class: 'muted', 'data-time': card.created_at }, ago(card.created_at))),
 		nineGrid(card.images || []),
 		h('h3', { class: 'card-title', 'data-test': 'card-title' },
-			card.sold_out && h('span', { class: 'badge soldout', 'data-test': 'card-soldout' }, t('card.soldout')), card.title),
+			card.sold_out && h('span', { class: 'badge soldout', 'data-test': 'card-soldout' }, t('card.soldout')),
+			earlyBadge(card), card.title),
 		card.description && h('p', { class: 'card-desc', 'data-test': 'card-description' }, card.description),
 		p ? priceRow(p) : h('p', { class: 'muted small', 'data-test': 'card-noprice' }, t('price.hidden')),
 		tiers.length > 0 && h('p', { class: 'muted small', 'data-test': 'card-volume' },

@@ -84,6 +84,8 @@ const S = {
 	},
 	card: {
 		soldout: ['Sold out', '已售罄'],
+		early: ['Early · until {until}', '抢先 · {until} 前'],
+		earlyHint: ['Only followers at level {level} or higher see this card for now', '目前仅 {level} 及以上等级可见'],
 	},
 	badge: {
 		verified: ['Verified', '已认证'],
@@ -329,6 +331,12 @@ const S = {
 		marginPreview: ['Distributor margin {m} ({pct})', '分销商利润 {m}（{pct}）'],
 		advanced: ['Advanced: level and volume prices', '高级：等级价与批量价'],
 		inventory: ['Stock and variants', '库存与规格'],
+		early: ['Early access', '抢先看'],
+		earlyHint: ['Followers at this level or higher see the card at once; everyone else when the hours are over.', '该等级及以上的粉丝立即可见，其他人在时间结束后才能看到。'],
+		earlyLevel: ['For level', '等级'],
+		earlyHours: ['Hours', '小时'],
+		earlyNone: ['Everyone at once', '所有人立即可见'],
+		badHours: ['Hours must be a whole number from 1 to 168', '小时须为 1 到 168 的整数'],
 		stock: ['Stock', '库存'],
 		stockHint: ['Empty: unlimited. At 0 the card shows sold out.', '留空表示不限；为 0 时显示售罄。'],
 		unlimited: ['unlimited', '不限'],

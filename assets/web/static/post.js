@@ -37,6 +37,9 @@ function buildDraft() {
 	const tiers = h('div', { class: 'stack', 'data-test': 'post-volume' });
 	const stock = h('input', { type: 'number', min: 0, inputmode: 'numeric', placeholder: t('post.unlimited'), 'data-test': 'post-stock' });
 	const variants = h('div', { class: 'stack', 'data-test': 'post-variants' });
+	const earlyLevel = h('select', { 'data-test': 'post-early-level' });
+	const earlyHours = h('input', { type: 'number', min: 1, max: 168, value: 24, inputmode: 'numeric', 'data-test': 'post-early-hours' });
+	const early = h('div', { class: 'two' }, field(t('post.earlyLevel'), earlyLevel), field(t('post.earlyHours'), earlyHours));
 	const error = errorLine('post-error');
 	const publish = h('button', { type: 'submit', class: 'btn btn-primary', 'data-test': 'post-publish' }, t('post.publish'));
 
@@ -76,7 +79,9 @@ function buildDraft() {
 			stockField, variants,
 			h('button', { class: 'btn', 'data-test': 'post-variant-add', onclick: addVariant }, t('post.addVariant'))),
 		h('details', { class: 'advanced', 'data-test': 'post-advanced' }, h('summary', {}, t('post.advanced')),
-			h('h3', {}, t('post.levels')), levels, h('h3', {}, t('post.volume')), tiers,
+			h('h3', {}, t('post.levels')), levels,
+			h('h3', {}, t('post.early')), h('p', { class: 'hint' }, t('post.earlyHint')), early,
+			h('h3', {}, t('post.volume')), tiers,
 			h('button', { class: 'btn', 'data-test': 'post-volume-add', onclick: addTier }, t('post.addTier'))),
 		error, publish);
 
@@ -135,6 +140,11 @@ function buildDraft() {
 			if (vs.some((v) => v.spec === spec.value.trim())) fail(t('post.dupSpec'), spec);
 			vs.push({ spec: spec.value.trim(), stock: count(n) });
 		}
+		if (earlyLevel.value) {
+			const hours = +earlyHours.value;
+			if (!(Number.isInteger(hours) && hours >= 1 && hours <= 168)) fail(t('post.badHours'), earlyHours);
+			body.early_access = { level: earlyLevel.value, hours };
+		}
 		if (vs.length) body.variants = vs;
 		else if (count(stock) !== undefined) body.stock = count(stock);
 		return body;
@@ -153,6 +163,7 @@ function buildDraft() {
 		form.reset();
 		tiers.replaceChildren();
 		variants.replaceChildren();
+		earlyLevel.value = '';
 		stockField.hidden = false;
 		showMargin();
 		toast(t('post.published'));
@@ -169,6 +180,11 @@ function buildDraft() {
 			levels.replaceChildren(...names.slice(1).map((l) =>
 				field(t('post.levelPrice', { level: l }), priceInput('post-level-price', { 'data-level': l, value: old[l] || '' }))),
 			names.length < 2 ? h('p', { class: 'hint' }, t('post.noLevels')) : '');
+			// Early access goes to a level above the lowest (everyone is at least that).
+			const was = earlyLevel.value;
+			earlyLevel.replaceChildren(h('option', { value: '' }, t('post.earlyNone')),
+				...names.slice(1).map((l) => h('option', { value: l, selected: l === was }, l)));
+			early.hidden = names.length < 2;
 		},
 	};
 	return d;
