@@ -15,8 +15,10 @@ import (
 // that makes it while the other party's open list follows live: the
 // server's "only N left" shown in the order form; reject with a reason;
 // cancel before acceptance; a cancel request declined; payment marked;
-// a partial shipment, then the rest; receipt confirmed; and a return:
-// approved, sent back with its parcel, received and refunded.
+// a partial shipment, then the rest; receipt confirmed; a return:
+// approved, sent back with its parcel, received and refunded; a reissue
+// rejected, withdrawn, asked again, approved and sent; and a cancel
+// request approved.
 func TestBrowser_OrderMoves(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
@@ -161,5 +163,44 @@ func TestBrowser_OrderMoves(t *testing.T) {
 	s.click("[data-test=aftersale][data-state=received] [data-test=aftersale-refund]")
 	s.waitFor("[data-test=aftersale][data-state=refunded]")
 	d.waitFor("[data-test=aftersale][data-state=refunded]")
+
+	// (6) A reissue: rejected with a reason, withdrawn; asked again,
+	// approved and sent again with a parcel.
+	askReissue := func() {
+		d.click("[data-test=orders-tab-orders]")
+		openAs(d, kept)
+		d.click("[data-test=order-aftersale]")
+		d.click("[data-test=aftersale-kind-reissue]")
+		d.typeInto("[data-test=aftersale-reason]", "Lid missing")
+		d.click("[data-test=aftersale-submit]")
+		d.waitJS("after-sale sheet closed", `!document.querySelector('[data-test=aftersale-sheet]')`)
+		closeSheet(d)
+		d.click("[data-test=orders-tab-aftersales]")
+	}
+	askReissue()
+	s.click("[data-test=aftersale][data-state=requested] [data-test=aftersale-reject]")
+	giveReason(s, "Lids ship separately")
+	d.waitFor("[data-test=aftersale][data-state=rejected] [data-test=aftersale-withdraw]")
+	d.click("[data-test=aftersale][data-state=rejected] [data-test=aftersale-withdraw]")
+	s.waitFor("[data-test=aftersale][data-state=withdrawn]")
+	askReissue()
+	s.click("[data-test=aftersale][data-state=requested] [data-test=aftersale-approve]")
+	s.click("[data-test=aftersale][data-state=approved] [data-test=aftersale-reship]")
+	s.typeInto("[data-test=parcel-sheet] [data-test=parcel-carrier]", "顺丰速运")
+	s.typeInto("[data-test=parcel-number]", "SF999")
+	s.click("[data-test=parcel-ok]")
+	d.waitFor("[data-test=aftersale][data-state=reshipped] [data-test=aftersale-parcel]")
+
+	// (7) A cancel request approved: the order is cancelled.
+	dropped := place(1)
+	n.must(200, "POST", "/v1/orders/"+dropped+"/accept", w.sup.Token, nil)
+	n.must(200, "POST", "/v1/orders/"+dropped+"/cancel", w.dist.Token, nil)
+	s.click("[data-test=orders-tab-orders]")
+	s.waitFor(rowOf(dropped) + " [data-test=order-cancel-requested]")
+	openAs(s, dropped)
+	s.click("[data-test=order-cancel-approve]")
+	s.waitFor("[data-test=order-sheet] [data-test=order-state][data-state=cancelled]")
+	d.click("[data-test=orders-tab-orders]")
+	d.waitFor(rowOf(dropped) + "[data-state=cancelled]")
 	time.Sleep(300 * time.Millisecond)
 }
