@@ -33,11 +33,11 @@ export function ordersView() {
 				h('option', { value: '' }, t('orders.all')),
 				ORDER_STATES.map((s) => h('option', { value: s, selected: s === stateFilter }, t('order.state.' + s))));
 			pager = pagedList('/v1/orders' + (stateFilter ? '?state=' + stateFilter : ''), once(orderRow), 'orders', t('orders.empty'));
-			stopLive = live(pager.el, 'order', orderRow, (o) => !stateFilter || o.state === stateFilter);
+			stopLive = live(pager.el, 'order', orderRow, (o) => !stateFilter || o.state === stateFilter, () => show('orders'));
 			body.replaceChildren(filter, pager.el);
 		} else {
 			pager = pagedList('/v1/aftersales', once(caseRow), 'aftersales', t('aftersales.empty'));
-			stopLive = live(pager.el, 'aftersale', caseRow, () => true);
+			stopLive = live(pager.el, 'aftersale', caseRow, () => true, () => show('aftersales'));
 			body.replaceChildren(pager.el);
 		}
 	};
@@ -55,10 +55,11 @@ const once = (row) => (item) => (document.querySelector('[data-id="' + CSS.escap
 
 // live keeps a list current: a changed item is redrawn in place, a new
 // one that passes the filter goes on top.
-function live(el, kind, row, fits) {
+function live(el, kind, row, fits, redraw) {
 	const list = el.querySelector('.list');
 	const test = kind === 'order' ? 'order' : 'aftersale';
 	return onOrders((c) => {
+		if (c.type === 'resync') return list.isConnected && redraw(); // events were lost: load the list again
 		const item = c[kind];
 		if (!item) return;
 		const old = list.querySelector('[data-test=' + test + '][data-id="' + CSS.escape(item.id) + '"]');
@@ -88,7 +89,7 @@ export function orderRow(o) {
 			trackingLines(o),
 			h('div', { class: 'row spread' },
 				h('time', { class: 'muted small', 'data-time': o.created_at }, ago(o.created_at)),
-				h('button', { class: 'btn', 'data-test': 'order-open', onclick: () => openOrder(o.id) }, t('order.details')))));
+				h('button', { class: 'btn', 'data-test': 'order-open', 'aria-label': t('order.details') + ': ' + first.title, onclick: () => openOrder(o.id) }, t('order.details')))));
 }
 
 export const stateBadge = (o) => h('span', {

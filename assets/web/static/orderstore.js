@@ -18,7 +18,9 @@ export function onOrders(fn) {
 	listeners.add(fn);
 	return () => listeners.delete(fn);
 }
-const emit = (c) => listeners.forEach((fn) => fn(c));
+// A copy: a listener may subscribe anew (a list redrawn on resync), and
+// must not hear the same change again.
+const emit = (c) => [...listeners].forEach((fn) => fn(c));
 
 export const waitingCount = () => waiting.size;
 
