@@ -118,6 +118,9 @@ func TestBrowser_OrderMoves(t *testing.T) {
 	s.click("[data-test=ship-submit]")
 	s.waitFor("[data-test=order-sheet] [data-test=order-state][data-state=partially_shipped]")
 	d.waitFor(rowOf(kept) + "[data-state=partially_shipped] [data-test=order-tracking-number]")
+	if got := s.text("[data-test=ship-partial]"); !strings.Contains(got, "(1 to ship)") {
+		t.Errorf("partial shipment form after one of two pieces reads %q, want (1 to ship)", got)
+	}
 	s.typeInto("[data-test=ship-carrier]", "中通快递")
 	s.typeInto("[data-test=ship-tracking]", "ZT002")
 	s.click("[data-test=ship-submit]")

@@ -168,6 +168,7 @@ const S = {
 		number: ['Tracking number', '快递单号'],
 		url: ['Tracking link', '查询链接'],
 		partial: ['Only some items (partial shipment)', '部分发货（选择件数）'],
+		left: ['({n} to ship)', '（待发 {n} 件）'],
 		submit: ['Record shipment', '确认发货'],
 		needCarrier: ['Enter the carrier', '请填写快递公司'],
 		needNumber: ['Enter the tracking number', '请填写快递单号'],

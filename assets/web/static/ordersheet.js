@@ -3,7 +3,7 @@
 // make from the current state (API.md part 2, "Orders"). Every move sends
 // If-Match with the version shown, so a move made on a copy that changed
 // meanwhile is refused (412) and the sheet reloads instead.
-import { api, get, enc, newKey } from './api.js';
+import { api, get, enc, newKey, keyAfter } from './api.js';
 import { h, field, errorLine, sameOrigin } from './dom.js';
 import { t } from './i18n.js';
 import { money } from './money.js';
@@ -27,15 +27,14 @@ export function openOrder(id) {
 	};
 	const load = () => get(path).then(show, (err) => body.replaceChildren(h('p', { class: 'error' }, err.message)));
 
-	// move runs one action and shows the order it returns.
+	// move runs one action and shows the order it returns; a 412 or 409
+	// (someone moved it meanwhile) shows it as it is now.
 	async function move(action, payload, el) {
 		try {
 			show(await busy(el, t('working'), () => api('POST', path + '/' + action, payload, { version: order.version })));
-			return true;
 		} catch (err) {
 			toast(err.status === 412 ? t('order.changed') : err.message, 'error');
 			if (err.status === 412 || err.status === 409) load();
-			return false;
 		}
 	}
 
@@ -105,11 +104,12 @@ function actions(o, move, show) {
 // shipForm records a parcel: carrier and tracking number, and which
 // lines it holds when it is not everything left (a partial shipment).
 function shipForm(o, show) {
-	const key = newKey();
+	let key = newKey();
+	const left = (l) => l.qty - (o.shipments || []).reduce((n, s) => n + s.lines.filter((x) => x.line === l.line).reduce((m, x) => m + x.qty, 0), 0);
 	const [carrier, carriers] = carrierInput('ship-carrier');
 	const number = h('input', { maxlength: 40, autocomplete: 'off', autocapitalize: 'characters', 'data-test': 'ship-tracking' });
 	const url = h('input', { type: 'url', maxlength: 500, placeholder: t('optional'), 'data-test': 'ship-url' });
-	const qty = o.lines.map((l) => h('input', { type: 'number', min: 0, max: l.qty, inputmode: 'numeric', 'data-line': l.line, 'data-test': 'ship-line-qty', 'aria-label': l.title }));
+	const qty = o.lines.map((l) => h('input', { type: 'number', min: 0, max: left(l), inputmode: 'numeric', 'data-line': l.line, 'data-test': 'ship-line-qty', 'aria-label': l.title }));
 	const error = errorLine('ship-error');
 	const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-test': 'ship-submit' }, t('ship.submit'));
 	const form = h('form', { class: 'stack box', novalidate: true, 'data-test': 'ship-form' },
@@ -117,7 +117,7 @@ function shipForm(o, show) {
 		carriers,
 		field(t('ship.carrier'), carrier), field(t('ship.number'), number), field(t('ship.url'), url),
 		h('details', { 'data-test': 'ship-partial' }, h('summary', {}, t('ship.partial')),
-			o.lines.map((l, i) => h('label', { class: 'inline' }, qty[i], l.title + (l.variant ? ' · ' + l.variant : '') + ' (≤ ' + l.qty + ')'))),
+			o.lines.map((l, i) => h('label', { class: 'inline' }, qty[i], l.title + (l.variant ? ' · ' + l.variant : '') + ' ' + t('ship.left', { n: left(l) })))),
 		error, submit);
 	formAction(form, submit, error, async () => {
 		if (!carrier.value.trim()) throw new Error(t('ship.needCarrier'));
@@ -131,6 +131,7 @@ function shipForm(o, show) {
 			toast(t('ship.done'));
 			show(res);
 		} catch (err) {
+			key = keyAfter(err, key);
 			throw err.status === 412 ? new Error(t('order.changed')) : err;
 		}
 	});
