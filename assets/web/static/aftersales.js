@@ -15,30 +15,27 @@ import { sheet, toast, errorToast, formAction, busy } from './ui.js';
 const KINDS = ['refund', 'return_refund', 'exchange', 'reissue'];
 const CATEGORIES = ['quality', 'not_as_described', 'damaged', 'wrong_item', 'other'];
 
-// caseRow is one case with the moves its viewer may make now.
-export function caseRow(a) {
-	let node = render(a);
-	function render(c) {
-		return h('article', { class: 'item col', 'data-test': 'aftersale', 'data-id': c.id, 'data-state': c.state },
-			h('p', { class: 'row wrap' }, h('strong', {}, t('aftersales.kind.' + c.kind)),
-				h('span', { class: 'badge state-' + c.state, 'data-test': 'aftersale-state', 'data-state': c.state }, t('aftersales.state.' + c.state)),
-				c.amount > 0 && h('b', { class: 'accent', 'data-test': 'aftersale-amount' }, money(c.amount))),
-			h('p', { class: 'small' }, t('aftersales.category.' + (c.category || 'other')) + (c.reason ? ': ' + c.reason : '')),
-			h('p', { class: 'small muted' },
-				h('button', { class: 'link-btn', 'data-test': 'aftersale-order', onclick: () => openOrder(c.order_id) }, t('aftersales.order', { id: c.order_id.slice(0, 8) })),
-				' · ' + c.lines.map((l) => '#' + l.line + ' × ' + l.qty).join(', ') + ' · ', h('time', { 'data-time': c.created_at }, ago(c.created_at))),
-			(c.evidence_image_ids || []).length > 0 && h('div', { class: 'row wrap' }, c.evidence_image_ids.map((id) =>
-				h('a', { href: '/media/' + enc(id) + '/display.jpg', target: '_blank', rel: 'noopener' },
-					h('img', { class: 'mini', src: '/media/' + enc(id) + '/grid.jpg', alt: t('aftersales.photo'), 'data-test': 'aftersale-photo' })))),
-			c.reject_reason && h('p', { class: 'small accent' }, t('order.reason') + ': ' + c.reject_reason),
-			parcel('aftersales.returned', c.return_shipment), parcel('aftersales.reshipped', c.reshipment),
-			h('div', { class: 'row wrap' }, moves(c, act)));
-	}
+// caseRow is one case with the moves its viewer may make now. A move
+// replaces the row with a new one, so that the next move sends the
+// version it returned (If-Match) even before the stream's event arrives.
+export function caseRow(c) {
+	const node = h('article', { class: 'item col', 'data-test': 'aftersale', 'data-id': c.id, 'data-state': c.state },
+		h('p', { class: 'row wrap' }, h('strong', {}, t('aftersales.kind.' + c.kind)),
+			h('span', { class: 'badge state-' + c.state, 'data-test': 'aftersale-state', 'data-state': c.state }, t('aftersales.state.' + c.state)),
+			c.amount > 0 && h('b', { class: 'accent', 'data-test': 'aftersale-amount' }, money(c.amount))),
+		h('p', { class: 'small' }, t('aftersales.category.' + (c.category || 'other')) + (c.reason ? ': ' + c.reason : '')),
+		h('p', { class: 'small muted' },
+			h('button', { class: 'link-btn', 'data-test': 'aftersale-order', onclick: () => openOrder(c.order_id) }, t('aftersales.order', { id: c.order_id.slice(0, 8) })),
+			' · ' + c.lines.map((l) => '#' + l.line + ' × ' + l.qty).join(', ') + ' · ', h('time', { 'data-time': c.created_at }, ago(c.created_at))),
+		(c.evidence_image_ids || []).length > 0 && h('div', { class: 'row wrap' }, c.evidence_image_ids.map((id) =>
+			h('a', { href: '/media/' + enc(id) + '/display.jpg', target: '_blank', rel: 'noopener' },
+				h('img', { class: 'mini', src: '/media/' + enc(id) + '/grid.jpg', alt: t('aftersales.photo'), 'data-test': 'aftersale-photo' })))),
+		c.reject_reason && h('p', { class: 'small accent' }, t('order.reason') + ': ' + c.reject_reason),
+		parcel('aftersales.returned', c.return_shipment), parcel('aftersales.reshipped', c.reshipment),
+		h('div', { class: 'row wrap' }, moves(c, act)));
 	async function act(action, body, el) {
 		try {
-			const fresh = render(await busy(el, null, () => api('POST', '/v1/aftersales/' + enc(a.id) + '/' + action, body, { version: a.version })));
-			node.replaceWith(fresh);
-			node = fresh;
+			node.replaceWith(caseRow(await busy(el, null, () => api('POST', '/v1/aftersales/' + enc(c.id) + '/' + action, body, { version: c.version }))));
 		} catch (err) {
 			errorToast(err);
 		}

@@ -11,7 +11,7 @@ import { onOrders } from './orderstore.js';
 import { openOrder } from './ordersheet.js';
 import { caseRow } from './aftersales.js';
 
-export const ORDER_STATES = ['submitted', 'accepted', 'partially_shipped', 'shipped', 'delivered', 'completed', 'rejected', 'cancelled'];
+const ORDER_STATES = ['submitted', 'accepted', 'partially_shipped', 'shipped', 'delivered', 'completed', 'rejected', 'cancelled'];
 let shown = 'orders';
 let stateFilter = '';
 
@@ -53,16 +53,16 @@ export function ordersView() {
 // live while its page was loading) is not drawn twice.
 const once = (row) => (item) => (document.querySelector('[data-id="' + CSS.escape(item.id) + '"]') ? null : row(item));
 
-// live keeps a list current: a changed item is redrawn in place, a new
-// one that passes the filter goes on top.
+// live keeps a list of kind 'order' or 'aftersale' (its rows' data-test)
+// current: a changed item is redrawn in place, a new one that passes the
+// filter goes on top, and after a resync the list is loaded again.
 function live(el, kind, row, fits, redraw) {
 	const list = el.querySelector('.list');
-	const test = kind === 'order' ? 'order' : 'aftersale';
 	return onOrders((c) => {
 		if (c.type === 'resync') return list.isConnected && redraw(); // events were lost: load the list again
 		const item = c[kind];
 		if (!item) return;
-		const old = list.querySelector('[data-test=' + test + '][data-id="' + CSS.escape(item.id) + '"]');
+		const old = list.querySelector('[data-test=' + kind + '][data-id="' + CSS.escape(item.id) + '"]');
 		if (old) old.replaceWith(row(item));
 		else if (fits(item) && (c.created || kind === 'aftersale')) {
 			list.prepend(row(item));
