@@ -108,11 +108,17 @@ func TestBrowser_OrderMoves(t *testing.T) {
 	s.waitJS("request declined", `!document.querySelector('[data-test=order-sheet] [data-test=order-cancel-requested]')`)
 	d.waitJS("distributor sees it declined", fmt.Sprintf(`!document.querySelector(%q)`, rowOf(kept)+" [data-test=order-cancel-requested]"))
 
-	// (4) Payment, then one of two pieces, then the rest.
-	s.click("[data-test=order-paid]")
-	s.waitFor("[data-test=order-sheet] [data-test=order-payment][data-state=paid]")
+	// (4) Payment, then one of two pieces, then the rest. What is typed in
+	// the shipment form survives the sheet's redraw after the payment.
 	s.typeInto("[data-test=ship-carrier]", "中通快递")
 	s.typeInto("[data-test=ship-tracking]", "ZT001")
+	s.click("[data-test=order-paid]")
+	s.waitFor("[data-test=order-sheet] [data-test=order-payment][data-state=paid]")
+	var typed string
+	s.eval(`document.querySelector('[data-test=ship-carrier]').value + ' ' + document.querySelector('[data-test=ship-tracking]').value`, &typed)
+	if typed != "中通快递 ZT001" {
+		t.Errorf("shipment form after a redraw holds %q, want what was typed", typed)
+	}
 	s.click("[data-test=ship-partial] summary")
 	s.typeInto("[data-test=ship-line-qty][data-line='1']", "1")
 	s.click("[data-test=ship-submit]")

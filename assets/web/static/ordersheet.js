@@ -21,9 +21,17 @@ export function openOrder(id) {
 	const path = '/v1/orders/' + enc(id);
 
 	const show = (o) => {
+		// What is typed in the shipment form survives a redraw, unless a
+		// parcel was recorded meanwhile (then the form starts afresh).
+		const typed = order && o.shipments.length === order.shipments.length
+			? [...body.querySelectorAll('[data-test^=ship-]')].map((i) => [i.dataset.test + (i.dataset.line || ''), i.value]) : [];
 		// Events carry the consignee masked; keep the whole one we were shown.
 		order = order && o.consignee && !o.consignee.address ? { ...o, consignee: order.consignee } : o;
 		body.replaceChildren(...[...detail(order), ...actions(order, move, show)].filter((x) => x != null && x !== false && x !== ''));
+		for (const [k, v] of typed) {
+			const i = [...body.querySelectorAll('[data-test^=ship-]')].find((x) => x.dataset.test + (x.dataset.line || '') === k);
+			if (i && v) i.value = v;
+		}
 	};
 	const load = () => get(path).then(show, (err) => body.replaceChildren(h('p', { class: 'error' }, err.message)));
 
