@@ -15,7 +15,8 @@ import (
 
 // TestBrowser_SupplierPromises ensures a supplier sets guarantees and a
 // level rule (yuan typed, fen sent) on the profile screen and posts a card
-// with variants and their stock, early for its gold followers; and that a
+// with variants and their stock, early for its gold followers, then
+// restocks a variant; and that a
 // gold follower then sees on the supplier's page the operator's verified
 // badge, the guarantees and the measured figures, and on the card the
 // early mark and the stock per variant, offered in the order form's
@@ -91,6 +92,11 @@ func TestBrowser_SupplierPromises(t *testing.T) {
 	if got := s.text("[data-test=mycard-stock]"); got != "白/M 5 left · 黑/L 0 left" {
 		t.Errorf("mycard-stock = %q", got)
 	}
+	// One more 白/M comes in: the edit sheet sends the variants' stock.
+	s.click("[data-test=mycard-edit]")
+	s.typeInto("[data-test=edit-variant-stock][data-spec='白/M']", "6")
+	s.click("[data-test=edit-save]")
+	s.waitJS("stock saved", `(document.querySelector('[data-test=mycard-stock]') || {}).textContent === '白/M 6 left · 黑/L 0 left'`)
 
 	// (3) The follower sees the badge, the promises, the figures, the stock.
 	d := b.newTab("distributor")
@@ -105,7 +111,7 @@ func TestBrowser_SupplierPromises(t *testing.T) {
 		t.Errorf("on-time rate with no orders = %q, want —", got)
 	}
 	d.waitFor("[data-test=supplier-card] [data-test=card-stock]")
-	if got := d.text("[data-test=supplier-card] [data-test=card-stock]"); got != "白/M 5 left · 黑/L 0 left" {
+	if got := d.text("[data-test=supplier-card] [data-test=card-stock]"); got != "白/M 6 left · 黑/L 0 left" {
 		t.Errorf("card-stock = %q", got)
 	}
 	d.waitFor("[data-test=supplier-card] [data-test=card-early]") // gold sees it inside the window, marked

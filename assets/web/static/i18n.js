@@ -366,7 +366,7 @@ const S = {
 	mycards: {
 		new: ['+ New', '+ 发布'],
 		empty: ['No cards yet: post your first one.', '还没有商品，发布第一个吧。'],
-		edit: ['Edit prices', '改价'],
+		edit: ['Edit prices and stock', '改价/库存'],
 		soldout: ['Mark sold out', '标记售罄'],
 		restock: ['Back in stock', '恢复有货'],
 		withdraw: ['Withdraw', '下架'],
