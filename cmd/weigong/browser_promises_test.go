@@ -16,11 +16,10 @@ import (
 // TestBrowser_SupplierPromises ensures a supplier sets guarantees and a
 // level rule (yuan typed, fen sent) on the profile screen and posts a card
 // with variants and their stock, early for its gold followers, then
-// restocks a variant; and that a
-// gold follower then sees on the supplier's page the operator's verified
-// badge, the guarantees and the measured figures, and on the card the
-// early mark and the stock per variant, offered in the order form's
-// variant picker.
+// restocks a variant; and that a gold follower then sees on the
+// supplier's page the operator's verified badge, the guarantees and the
+// measured figures, and on the card the early mark and the stock per
+// variant, offered in the order form's variant picker.
 func TestBrowser_SupplierPromises(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
