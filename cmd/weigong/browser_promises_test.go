@@ -16,7 +16,7 @@ import (
 // TestBrowser_SupplierPromises ensures a supplier sets guarantees and a
 // level rule (yuan typed, fen sent) on the profile screen and posts a card
 // with variants and their stock, early for its gold followers, then
-// restocks a variant; and that a gold follower then sees on the
+// restocks a variant, and a card with plain stock; and that a gold follower then sees on the
 // supplier's page the operator's verified badge, the guarantees and the
 // measured figures, and on the card the early mark and the stock per
 // variant, offered in the order form's variant picker.
@@ -97,6 +97,18 @@ func TestBrowser_SupplierPromises(t *testing.T) {
 	s.click("[data-test=edit-save]")
 	s.waitJS("stock saved", `(document.querySelector('[data-test=mycard-stock]') || {}).textContent === '白/M 6 left · 黑/L 0 left'`)
 
+	// A card without variants takes its stock from one field.
+	s.click("[data-test=mycards-new]")
+	s.do("choose photo", chromedp.SetUploadFiles(chromedp.CSS("[data-test=post-photos]"), []string{photo}))
+	s.waitFor("[data-test=photo-tile][data-state=done]")
+	s.typeInto("[data-test=post-title]", "Canvas bag")
+	s.typeInto("[data-test=post-cost]", "20")
+	s.typeInto("[data-test=post-retail]", "49")
+	s.eval(`document.querySelector('[data-test=post-inventory]').open = true`, nil) // still open from the first card
+	s.typeInto("[data-test=post-stock]", "12")
+	s.click("[data-test=post-publish]")
+	s.waitJS("second card listed with its stock", `[...document.querySelectorAll('[data-test=mycard-stock]')].some((e) => e.textContent === '12 left')`)
+
 	// (3) The follower sees the badge, the promises, the figures, the stock.
 	d := b.newTab("distributor")
 	signInUI(d, n.URL+appPath+"#/feed", dist.Handle)
@@ -110,11 +122,11 @@ func TestBrowser_SupplierPromises(t *testing.T) {
 		t.Errorf("on-time rate with no orders = %q, want —", got)
 	}
 	d.waitFor("[data-test=supplier-card] [data-test=card-stock]")
-	if got := d.text("[data-test=supplier-card] [data-test=card-stock]"); got != "白/M 6 left · 黑/L 0 left" {
+	if got := d.text("[data-test=supplier-card]:has([data-test=card-early]) [data-test=card-stock]"); got != "白/M 6 left · 黑/L 0 left" {
 		t.Errorf("card-stock = %q", got)
 	}
 	d.waitFor("[data-test=supplier-card] [data-test=card-early]") // gold sees it inside the window, marked
-	d.click("[data-test=supplier-card] [data-test=card-order]")
+	d.click("[data-test=supplier-card]:has([data-test=card-early]) [data-test=card-order]")
 	var options []struct {
 		Value    string
 		Disabled bool
