@@ -23,14 +23,14 @@ export function caseRow(c) {
 		h('p', { class: 'row wrap' }, h('strong', {}, t('aftersales.kind.' + c.kind)),
 			h('span', { class: 'badge state-' + c.state, 'data-test': 'aftersale-state', 'data-state': c.state }, t('aftersales.state.' + c.state)),
 			c.amount > 0 && h('b', { class: 'accent', 'data-test': 'aftersale-amount' }, money(c.amount))),
-		h('p', { class: 'small' }, t('aftersales.category.' + (c.category || 'other')) + (c.reason ? ': ' + c.reason : '')),
+		h('p', { class: 'small' }, t('aftersales.category.' + (c.category || 'other')) + (c.reason ? t('colon') + c.reason : '')),
 		h('p', { class: 'small muted' },
 			h('button', { class: 'link-btn', 'data-test': 'aftersale-order', onclick: () => openOrder(c.order_id) }, t('aftersales.order', { id: c.order_id.slice(0, 8) })),
 			' · ' + c.lines.map((l) => '#' + l.line + ' × ' + l.qty).join(', ') + ' · ', h('time', { 'data-time': c.created_at }, ago(c.created_at))),
 		(c.evidence_image_ids || []).length > 0 && h('div', { class: 'row wrap' }, c.evidence_image_ids.map((id) =>
 			h('a', { href: '/media/' + enc(id) + '/display.jpg', target: '_blank', rel: 'noopener' },
 				h('img', { class: 'mini', src: '/media/' + enc(id) + '/grid.jpg', alt: t('aftersales.photo'), 'data-test': 'aftersale-photo' })))),
-		c.reject_reason && h('p', { class: 'small accent' }, t('order.reason') + ': ' + c.reject_reason),
+		c.reject_reason && h('p', { class: 'small accent' }, t('order.reason') + t('colon') + c.reject_reason),
 		parcel('aftersales.returned', c.return_shipment), parcel('aftersales.reshipped', c.reshipment),
 		h('div', { class: 'row wrap' }, moves(c, act)));
 	async function act(action, body, el) {
@@ -43,7 +43,7 @@ export function caseRow(c) {
 	return node;
 }
 
-const parcel = (key, p) => p && h('p', { class: 'small', 'data-test': 'aftersale-parcel' }, t(key) + ': ' + p.carrier + ' ' + p.tracking_number);
+const parcel = (key, p) => p && h('p', { class: 'small', 'data-test': 'aftersale-parcel' }, t(key) + t('colon') + p.carrier + ' ' + p.tracking_number);
 
 // moves lists the buttons of the case's current state for the viewer.
 function moves(c, act) {

@@ -23,6 +23,7 @@ const S = {
 	},
 	working: ['Please wait…', '请稍候…'],
 	ok: ['OK', '确定'],
+	colon: [': ', '：'],
 	retry: ['Retry', '重试'],
 	save: ['Save', '保存'],
 	saved: ['Saved', '已保存'],

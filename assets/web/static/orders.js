@@ -89,7 +89,7 @@ export function orderRow(o) {
 			trackingLines(o),
 			h('div', { class: 'row spread' },
 				h('time', { class: 'muted small', 'data-time': o.created_at }, ago(o.created_at)),
-				h('button', { class: 'btn', 'data-test': 'order-open', 'aria-label': t('order.details') + ': ' + first.title, onclick: () => openOrder(o.id) }, t('order.details')))));
+				h('button', { class: 'btn', 'data-test': 'order-open', 'aria-label': t('order.details') + t('colon') + first.title, onclick: () => openOrder(o.id) }, t('order.details')))));
 }
 
 export const stateBadge = (o) => h('span', {
@@ -99,7 +99,7 @@ export const stateBadge = (o) => h('span', {
 // trackingLines lists the order's parcels: "SF Express SF123…".
 export function trackingLines(o) {
 	return (o.shipments || []).map((s) => h('p', { class: 'small', 'data-test': 'order-tracking' },
-		t('order.parcel') + ': ' + s.carrier + ' ',
+		t('order.parcel') + t('colon') + s.carrier + ' ',
 		s.tracking_url && /^https?:/.test(s.tracking_url)
 			? h('a', { href: s.tracking_url, target: '_blank', rel: 'noopener noreferrer', 'data-test': 'order-tracking-number' }, s.tracking_number)
 			: h('b', { 'data-test': 'order-tracking-number' }, s.tracking_number)));
