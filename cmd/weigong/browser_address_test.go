@@ -61,6 +61,7 @@ func TestBrowser_AddressParser(t *testing.T) {
 		parsedAddress{"赵六", "13512345678", "广西壮族自治区", "南宁市", "青秀区", "民族大道100号", ""})
 	add("钱七 13612345678 湖北省恩施土家族苗族自治州恩施市舞阳大街1号",
 		parsedAddress{"钱七", "13612345678", "湖北省", "恩施土家族苗族自治州", "恩施市", "舞阳大街1号", ""})
+	add("吴十\t13800001234\t浙江省杭州市西湖区文三路\t4号", with(hz, "吴十", "13800001234", "文三路 4号", ""))
 	// Nothing to go on: no phone is made up, no region guessed.
 	add("张三 文三路1号", parsedAddress{})
 	add("", parsedAddress{})

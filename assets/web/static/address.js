@@ -26,11 +26,12 @@ const DISTRICT = /^[^\d\s]{1,10}?(区|县|市|旗)/;
 const NAME_AT_END = /\s([\u4e00-\u9fff]{2,4})$/;
 const PLACE_CHARS = /[路街号巷弄室栋幢楼村镇道区县市园厦座层]/;
 
-// normalize turns full-width digits and punctuation into ASCII ones.
+// normalize turns full-width digits and punctuation into ASCII ones and
+// tabs into spaces.
 function normalize(text) {
 	return String(text || '')
 		.replace(/[０-９＋－]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-		.replace(/\u3000/g, ' ');
+		.replace(/[\u3000\t\v\f]/g, ' '); // the server takes each field as one line
 }
 
 // findProvince returns the earliest province in s: {index, length, full}.
