@@ -2,8 +2,11 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"strings"
+
+	"github.com/weigong/weigong/assets"
 )
 
 // serveConfig is what `weigong serve` is told by flags and environment.
@@ -15,6 +18,7 @@ type serveConfig struct {
 	NoRateLimit    bool
 	Demo           bool
 	SecureCookies  bool
+	DecodeMemory   int // MiB
 }
 
 // parseServeFlags reads flags, each defaulting to its environment variable
@@ -30,8 +34,17 @@ func parseServeFlags(args []string) (serveConfig, error) {
 	fs.BoolVar(&cfg.NoRateLimit, "no-rate-limit", envBool("WEIGONG_NO_RATE_LIMIT"), "turn rate limits off, for load tests (WEIGONG_NO_RATE_LIMIT)")
 	fs.BoolVar(&cfg.Demo, "demo", envBool("WEIGONG_DEMO"), "seed a demo supplier and distributor on an empty data dir (WEIGONG_DEMO)")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", envBool("WEIGONG_SECURE_COOKIES"), "mark the session cookie Secure; use behind HTTPS (WEIGONG_SECURE_COOKIES)")
+	fs.IntVar(&cfg.DecodeMemory, "decode-memory", assets.DefaultDecodeMemory>>20, "MiB of memory for decoding photos at once, whatever the core count; a photo that needs more alone is refused with 413 (WEIGONG_DECODE_MEMORY)")
+	if v, ok := os.LookupEnv("WEIGONG_DECODE_MEMORY"); ok {
+		if err := fs.Set("decode-memory", v); err != nil {
+			return cfg, fmt.Errorf("WEIGONG_DECODE_MEMORY: %w", err)
+		}
+	}
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
+	}
+	if cfg.DecodeMemory < 1 {
+		return cfg, fmt.Errorf("--decode-memory must be at least 1 (MiB), not %d", cfg.DecodeMemory)
 	}
 	for _, o := range strings.Split(allowed, ",") {
 		if o = strings.TrimSpace(o); o != "" {

@@ -62,7 +62,8 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 		db.Close()
 		return nil, err
 	}
-	n := &node{db: db, blobs: blobs, pipeline: assets.NewPipeline(runtime.NumCPU())}
+	pipeline := assets.NewPipeline(runtime.NumCPU(), assets.DecodeMemory(int64(cfg.DecodeMemory)<<20))
+	n := &node{db: db, blobs: blobs, pipeline: pipeline}
 	n.catalog = catalog.NewService(catalog.Stores{Accounts: db, Sessions: db, Images: db, Cards: db, Follows: db})
 	bus := feed.NewLocalBus()
 	db.SetPublisher(bus.Publish)
