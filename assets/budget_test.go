@@ -27,6 +27,7 @@ func decodeKinds(t *testing.T) map[string][]byte {
 		"jpeg progressive RGB":    syntheticJPEG(w, h, true, rgbComps, -1),
 		"jpeg progressive CMYK":   syntheticJPEG(w, h, true, cmykComp, 0),
 		"jpeg YCCK":               syntheticJPEG(w, h, false, cmykComp, 2),
+		"jpeg stray bytes":        strayBytesBeforeSOF(syntheticJPEG(w, h, true, ycbcr444, -1)),
 		"png 8-bit RGB":           syntheticPNG(t, w, h, 8, 2, false),
 		"png 8-bit RGBA":          syntheticPNG(t, w, h, 8, 6, false),
 		"png 8-bit grey":          syntheticPNG(t, w, h, 8, 0, false),
@@ -92,6 +93,30 @@ func TestDecodeCost_CoversAllocation(t *testing.T) {
 }
 
 func mib(n int64) float64 { return float64(n) / (1 << 20) }
+
+// strayBytesBeforeSOF puts garbage between two segments of a JPEG, before
+// its frame header, which image/jpeg skips as libjpeg does: the header
+// scan must find the same frame.
+func strayBytesBeforeSOF(jpg []byte) []byte {
+	at := bytes.Index(jpg, []byte{0xFF, 0xC2})
+	return append(append(append([]byte{}, jpg[:at]...), 0x00, 0x17, 0x42), jpg[at:]...)
+}
+
+// TestJPEGCost_WorstCaseIsWorst ensures the cost charged when the header
+// scan does not find image/jpeg's frame covers every layout it could be.
+func TestJPEGCost_WorstCaseIsWorst(t *testing.T) {
+	for _, size := range [][2]int{{1, 1}, {17, 9}, {4032, 3024}, {7071, 7071}} {
+		w, h := size[0], size[1]
+		for _, comps := range [][]jpegComponent{ycbcr420, ycbcr444, rgbComps, cmykComp, greyComp, {{1, 4, 2}, {2, 1, 1}, {3, 1, 1}}} {
+			for _, progressive := range []bool{false, true} {
+				j := jpegHeader{width: w, height: h, components: comps, progressive: progressive, rgb: true}
+				if got, worst := jpegCost(j, w, h), worstJPEGCost(w, h); got > worst {
+					t.Errorf("%d×%d %v progressive=%v: %d bytes, over the worst case %d", w, h, comps, progressive, got, worst)
+				}
+			}
+		}
+	}
+}
 
 // TestProcess_DecodeBudgetRefusesAtOnce ensures a photo whose decode could
 // never fit in the budget is refused with 413 before its pixels are

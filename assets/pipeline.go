@@ -44,6 +44,10 @@ type Photo struct {
 // (780 MiB), a lossless WebP (565 MiB). A 12 MP phone photo is charged
 // about 29 MiB, so a whole card's photos still decode on every core of a
 // small server. Change it with the serve flag --decode-memory.
+//
+// The budget bounds what decodes hold at once. Freed pixels stay in the Go
+// heap until the next collection, which by default comes when the heap has
+// doubled; on a machine where that matters, set GOMEMLIMIT too.
 const DefaultDecodeMemory = 512 << 20
 
 // Pipeline turns uploads into Photos. It bounds how many photos are
