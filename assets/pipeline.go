@@ -64,11 +64,15 @@ type Pipeline struct {
 // Option configures a Pipeline.
 type Option func(*Pipeline)
 
-// DecodeMemory sets the memory budget for decoding, in bytes (default
-// DefaultDecodeMemory). It is the same whatever the number of workers:
-// more cores must not mean more memory.
+// DecodeMemory sets the memory budget for decoding, in bytes; bytes <= 0
+// means DefaultDecodeMemory. It is the same whatever the number of
+// workers: more cores must not mean more memory.
 func DecodeMemory(bytes int64) Option {
-	return func(p *Pipeline) { p.memory.total = bytes }
+	return func(p *Pipeline) {
+		if bytes > 0 {
+			p.memory.total = bytes
+		}
+	}
 }
 
 // NewPipeline returns a Pipeline that decodes at most workers photos at a
