@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"math"
 	"os/exec"
 	"testing"
 	"time"
@@ -110,6 +111,8 @@ func TestProcess_MatchesChromium(t *testing.T) {
 		{"webp Adobe RGB", "image/webp", extendedWebP(t, lossless, webpFlagICC, adobeRGBProfile(), nil)},
 		{"webp Adobe RGB not flagged", "image/webp", extendedWebP(t, lossless, 0, adobeRGBProfile(), nil)},
 		{"webp lossy Adobe RGB", "image/webp", extendedWebP(t, quadrants, webpFlagICC, adobeRGBProfile(), nil)},
+		{"jpeg grey, gamma 2.2", "image/jpeg", withICC(jpegBytes(t, uniformGrey(15), 100), greyProfile(gammaCurv(563.0/256)))},
+		{"png grey, table", "image/png", pngWith(t, uniformGrey(90), false, iccpChunk(t, greyProfile(tableCurv(func(v float64) float64 { return math.Pow(v, 1.8) }, 256))))},
 		{"webp lossy with alpha", "image/webp", readTestdata(t, "large-lossy-alpha.webp")},
 		{"webp lossy, large", "image/webp", readTestdata(t, "large-lossy.webp")},
 	}

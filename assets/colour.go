@@ -6,15 +6,18 @@ import (
 	"sync"
 )
 
-// xyzD50ToSRGB is the inverse of the sRGB primaries' matrix adapted to D50
-// with the Bradford transform (IEC 61966-2-1 primaries and D65 white,
-// adapted to the ICC connection space): the matrix skcms, Chromium's colour
-// engine, uses for sRGB as a destination.
-var xyzD50ToSRGB = invert3([3][3]float64{
-	{0.4360747, 0.3850649, 0.1430804},
-	{0.2225045, 0.7168786, 0.0606169},
-	{0.0139322, 0.0971045, 0.7141733},
-})
+// srgbToXYZD50 is the sRGB primaries' matrix adapted to D50 with the
+// Bradford transform (IEC 61966-2-1 primaries and D65 white, adapted to
+// the ICC connection space), the matrix skcms, Chromium's colour engine,
+// uses for sRGB; xyzD50ToSRGB is its inverse.
+var (
+	srgbToXYZD50 = [3][3]float64{
+		{0.4360747, 0.3850649, 0.1430804},
+		{0.2225045, 0.7168786, 0.0606169},
+		{0.0139322, 0.0971045, 0.7141733},
+	}
+	xyzD50ToSRGB = invert3(srgbToXYZD50)
+)
 
 // encodeSteps is the resolution of the linear-light index into the sRGB
 // encoding table. The sRGB curve is steepest at black (slope 12.92), where
@@ -185,11 +188,11 @@ func invert3(m [3][3]float64) [3][3]float64 {
 
 // toSRGB converts a display image in place from the colour space its ICC
 // profile describes to sRGB, which is what every output is taken to be
-// (JPEGs without a profile are shown as sRGB). Only matrix/TRC RGB
-// profiles are converted: Display P3, Adobe RGB (1998) and the like, what
-// phones and cameras embed. Any other profile (LUT-based, CMYK, grey, or
-// malformed) leaves the image as decoded: slightly off in colour where a
-// browser would convert it, as it was before profiles were read at all.
+// (JPEGs without a profile are shown as sRGB). Matrix/TRC RGB profiles
+// are converted (Display P3, Adobe RGB (1998) and the like: what phones
+// and cameras embed), and grey ones. Any other profile (LUT-based, CMYK,
+// or malformed) leaves the image as decoded: slightly off in colour where
+// a browser would convert it, as it was before profiles were read at all.
 func toSRGB(m *image.YCbCr, icc []byte) {
 	if icc == nil {
 		return

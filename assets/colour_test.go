@@ -231,3 +231,29 @@ func TestProcess_ICCProfileLeftAlone(t *testing.T) {
 		})
 	}
 }
+
+// TestProcess_ICCProfileGrey ensures a grey image with a grey profile
+// (Photoshop writes "Gray Gamma 2.2" or a dot-gain curve) comes out as a
+// browser shows it: each level through the profile's curve to luminance,
+// then the sRGB curve.
+func TestProcess_ICCProfileGrey(t *testing.T) {
+	gamma := func(g float64) func(float64) float64 { return func(v float64) float64 { return math.Pow(v, g) } }
+	for _, level := range []byte{15, 90, 200} {
+		for name, c := range map[string]struct {
+			data   []byte
+			decode func(float64) float64
+		}{
+			"jpeg, gamma 2.2": {withICC(jpegBytes(t, uniformGrey(level), 100), greyProfile(gammaCurv(563.0/256))), gamma(563.0 / 256)},
+			"png, table 1.8":  {pngWith(t, uniformGrey(level), false, iccpChunk(t, greyProfile(tableCurv(gamma(1.8), 256)))), gamma(1.8)},
+		} {
+			t.Run(fmt.Sprintf("%s/%d", name, level), func(t *testing.T) {
+				photo, err := process(t, c.data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				v := 255 * srgbEncodeRef(c.decode(float64(level)/255))
+				wantNear(t, mustDecode(t, photo.Display, 64, 64), 32, 32, [3]float64{v, v, v}, 2)
+			})
+		}
+	}
+}

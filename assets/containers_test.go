@@ -123,3 +123,12 @@ func uniformRGBA(c [3]byte) *image.RGBA {
 	}
 	return m
 }
+
+// uniformGrey returns a 64×64 grey image of one level.
+func uniformGrey(v byte) *image.Gray {
+	m := image.NewGray(image.Rect(0, 0, 64, 64))
+	for i := range m.Pix {
+		m.Pix[i] = v
+	}
+	return m
+}

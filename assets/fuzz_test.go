@@ -66,6 +66,7 @@ func FuzzParseRGBProfile(f *testing.F) {
 	f.Add(adobeRGBProfile())
 	f.Add(displayP3Profile())
 	f.Add(iccProfile(4, displayP3.d50Colorants(), tableCurv(srgbDecodeRef, 17)))
+	f.Add(greyProfile(gammaCurv(2.2)))
 	f.Fuzz(func(t *testing.T, profile []byte) {
 		p, ok := parseRGBProfile(profile)
 		if !ok {

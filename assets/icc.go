@@ -25,8 +25,13 @@ type toneCurve func(x float64) float64
 // parseRGBProfile reads an ICC v2 or v4 profile (ICC.1:2010, ICC.1:2001-04)
 // and returns its matrix/TRC model. ok is false when the profile is not an
 // RGB profile with an XYZ connection space and the rXYZ/gXYZ/bXYZ and
-// rTRC/gTRC/bTRC tags (a LUT-based profile, a CMYK or grey one), or when
-// it is malformed in any way: such images are left unconverted.
+// rTRC/gTRC/bTRC tags, nor a grey one with a kTRC tag (so a LUT-based or
+// CMYK profile), or when it is malformed in any way: such images are left
+// unconverted.
+//
+// A grey profile maps grey to luminance along its curve, with the white
+// point's chromaticity; it is returned as three equal curves and sRGB's
+// primaries, which converts a grey image (R = G = B) exactly.
 //
 // The colorant tags of a display profile are already adapted to the D50
 // connection space (mandatory in v4, and what v2 profiles such as Adobe
@@ -44,10 +49,19 @@ func parseRGBProfile(p []byte) (rgbProfile, bool) {
 		return prof, false
 	}
 	p = p[:size]
-	if string(p[16:20]) != "RGB " || string(p[20:24]) != "XYZ " {
+	if string(p[20:24]) != "XYZ " {
 		return prof, false
 	}
 	tags := iccTags(p)
+	if string(p[16:20]) == "GRAY" {
+		curve, ok := readCurve(tags["kTRC"])
+		prof.trc = [3]toneCurve{curve, curve, curve}
+		prof.toXYZ = srgbToXYZD50
+		return prof, ok
+	}
+	if string(p[16:20]) != "RGB " {
+		return prof, false
+	}
 	for c, sig := range []string{"rXYZ", "gXYZ", "bXYZ"} {
 		xyz, ok := readXYZ(tags[sig])
 		if !ok {

@@ -141,43 +141,54 @@ func (s space) d50Colorants() [3][3]float64 {
 // rXYZ, gXYZ, bXYZ, rTRC, gTRC, bTRC and wtpt tags, all three curves
 // sharing one tag body as real profiles often do.
 func iccProfile(version byte, colorants [3][3]float64, curve []byte) []byte {
-	xyz := func(v [3]float64) []byte {
-		b := []byte("XYZ \x00\x00\x00\x00")
-		for _, f := range v {
-			b = binary.BigEndian.AppendUint32(b, uint32(int32(math.Round(f*65536))))
-		}
-		return b
-	}
-	column := func(c int) [3]float64 { return [3]float64{colorants[0][c], colorants[1][c], colorants[2][c]} }
-	bodies := [][]byte{xyz(column(0)), xyz(column(1)), xyz(column(2)), curve, xyz([3]float64{0.9642, 1, 0.8249})}
-	sigs := []string{"rXYZ", "gXYZ", "bXYZ", "rTRC", "gTRC", "bTRC", "wtpt"}
-	bodyOf := []int{0, 1, 2, 3, 3, 3, 4}
+	column := func(c int) []byte { return xyzTag([3]float64{colorants[0][c], colorants[1][c], colorants[2][c]}) }
+	return buildICC(version, "RGB ", []string{"rXYZ", "gXYZ", "bXYZ", "rTRC", "gTRC", "bTRC", "wtpt"},
+		[][]byte{column(0), column(1), column(2), curve, curve, curve, xyzTag([3]float64{0.9642, 1, 0.8249})})
+}
 
+// greyProfile builds a minimal grey display profile: kTRC and wtpt.
+func greyProfile(curve []byte) []byte {
+	return buildICC(2, "GRAY", []string{"kTRC", "wtpt"}, [][]byte{curve, xyzTag([3]float64{0.9642, 1, 0.8249})})
+}
+
+// xyzTag is an XYZType tag holding one XYZ number.
+func xyzTag(v [3]float64) []byte {
+	b := []byte("XYZ \x00\x00\x00\x00")
+	for _, f := range v {
+		b = binary.BigEndian.AppendUint32(b, uint32(int32(math.Round(f*65536))))
+	}
+	return b
+}
+
+// buildICC lays out a profile: the 128-byte header, the tag table, then
+// the tag bodies, each on a 4-byte boundary; tags with identical bodies
+// share one.
+func buildICC(version byte, colourSpace string, sigs []string, bodies [][]byte) []byte {
 	p := make([]byte, 128)
 	copy(p[4:], "none")
 	p[8] = version
-	copy(p[12:], "mntrRGB XYZ ")
+	copy(p[12:], "mntr"+colourSpace+"XYZ ")
 	copy(p[36:], "acsp")
 	for i, v := range []float64{0.9642, 1, 0.8249} { // PCS illuminant
 		binary.BigEndian.PutUint32(p[68+4*i:], uint32(int32(math.Round(v*65536))))
 	}
 	p = binary.BigEndian.AppendUint32(p, uint32(len(sigs)))
-	offsets := make([]int, len(bodies))
-	at := 128 + 4 + 12*len(sigs)
-	for i, b := range bodies {
-		offsets[i] = at
-		at += (len(b) + 3) &^ 3
-	}
+	var data []byte
+	at := make(map[string]int) // body → its offset in data
+	table := make([]byte, 0, 12*len(sigs))
 	for i, sig := range sigs {
-		b := bodyOf[i]
-		p = append(p, sig...)
-		p = binary.BigEndian.AppendUint32(p, uint32(offsets[b]))
-		p = binary.BigEndian.AppendUint32(p, uint32(len(bodies[b])))
+		off, ok := at[string(bodies[i])]
+		if !ok {
+			off = len(data)
+			at[string(bodies[i])] = off
+			data = append(data, bodies[i]...)
+			data = append(data, make([]byte, (4-len(bodies[i])%4)%4)...)
+		}
+		table = append(table, sig...)
+		table = binary.BigEndian.AppendUint32(table, uint32(128+4+12*len(sigs)+off))
+		table = binary.BigEndian.AppendUint32(table, uint32(len(bodies[i])))
 	}
-	for _, b := range bodies {
-		p = append(p, b...)
-		p = append(p, make([]byte, (4-len(b)%4)%4)...)
-	}
+	p = append(append(p, table...), data...)
 	binary.BigEndian.PutUint32(p, uint32(len(p)))
 	return p
 }
