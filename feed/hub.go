@@ -38,6 +38,7 @@ type Hub struct {
 	suppliers    supplierIndex
 	distributors distributorIndex
 	unsubscribe  func()
+	scratch      fanOutScratch // used by onChange only
 }
 
 // NewHub returns a hub that receives changes from bus. logID is the change
@@ -93,7 +94,8 @@ func (h *Hub) dropSlow(sub *Subscription) {
 
 // onChange is the bus subscriber. It runs in the publisher's goroutine, one
 // change at a time and in Seq order, so a follow change is applied before
-// the next card change is routed.
+// the next card change is routed; that is also why it may reuse
+// h.scratch. It never blocks on a socket: Sink.Send only queues.
 func (h *Hub) onChange(c catalog.Change) {
 	switch c.Kind {
 	case catalog.CardPublished, catalog.CardUpdated, catalog.CardWithdrawn:

@@ -11,18 +11,21 @@ import (
 
 // conn is one websocket connection. It is the hub's feed.Sink: Send queues
 // a frame without blocking and Close starts closing without blocking; the
-// socket itself is written by one short-lived writer goroutine at a time
-// and read by the reader goroutine, which also tears the connection down.
+// socket itself is written by a writer goroutine that exists only while
+// frames keep coming (see writeLoop) and read by the reader goroutine,
+// which also tears the connection down.
 type conn struct {
 	h         *Handler
 	ws        *websocket.Conn
-	raw       *batchConn
+	raw       *wire
 	tokenHash string
-	lastSeen  atomic.Int64 // unix nanoseconds of the last frame from the peer
+	lastSeen  atomic.Int64  // unix nanoseconds of the last frame from the peer
+	wake      chan struct{} // one token wakes a parked writer
 
 	mu      sync.Mutex
 	queue   [][]byte
 	writing bool // a writer goroutine is running
+	parked  bool // and it waits for frames (or its idle timer)
 	closing bool
 	code    int // close code to send; 0 sends none
 	reason  string
@@ -34,8 +37,8 @@ type conn struct {
 	finished  chan struct{} // closed once the connection is torn down
 }
 
-func newConn(h *Handler, ws *websocket.Conn, raw *batchConn, tokenHash string) *conn {
-	c := &conn{h: h, ws: ws, raw: raw, tokenHash: tokenHash,
+func newConn(h *Handler, ws *websocket.Conn, raw *wire, tokenHash string) *conn {
+	c := &conn{h: h, ws: ws, raw: raw, tokenHash: tokenHash, wake: make(chan struct{}, 1),
 		closeSent: make(chan struct{}), finished: make(chan struct{})}
 	c.lastSeen.Store(time.Now().UnixNano())
 	ws.SetReadLimit(maxMessage)
@@ -62,11 +65,24 @@ func (c *conn) Send(frame []byte) bool {
 		return false
 	}
 	c.queue = append(c.queue, frame)
-	if !c.writing {
+	c.kickWriter()
+	return true
+}
+
+// kickWriter makes sure a writer runs: it starts one, or wakes the one
+// that is parked; c.mu is held.
+func (c *conn) kickWriter() {
+	switch {
+	case !c.writing:
 		c.writing = true
 		go c.writeLoop()
+	case c.parked:
+		c.parked = false
+		select {
+		case c.wake <- struct{}{}:
+		default:
+		}
 	}
-	return true
 }
 
 // Close implements feed.Sink: it drops queued frames and has the writer
@@ -96,10 +112,7 @@ func (c *conn) startClosing(code int, reason string) bool {
 		return false
 	}
 	c.closing, c.code, c.reason, c.queue = true, code, reason, nil
-	if !c.writing {
-		c.writing = true
-		go c.writeLoop()
-	}
+	c.kickWriter()
 	return true
 }
 
