@@ -7,8 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
 )
@@ -71,20 +69,6 @@ func (s *server) stop() {
 		s.cmd.Process.Kill()
 		<-s.done
 	}
-}
-
-// rssKiB reads the server's resident set size from /proc.
-func (s *server) rssKiB() (int64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
-	if err != nil {
-		return 0, err
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
-			return strconv.ParseInt(f[1], 10, 64)
-		}
-	}
-	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", s.cmd.Process.Pid)
 }
 
 // raiseFileLimit lifts the soft open-file limit to the hard one; the
