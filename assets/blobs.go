@@ -18,6 +18,8 @@ import (
 type BlobStore interface {
 	Put(ctx context.Context, key string, data []byte) error
 	Open(ctx context.Context, key string) (io.ReadCloser, int64, error) // missing → *catalog.Error NotFound
+	// Delete removes key; a missing key is not an error.
+	Delete(ctx context.Context, key string) error
 }
 
 // DiskStore is a BlobStore in a local directory. Each Put is atomic and
@@ -87,6 +89,21 @@ func (d *DiskStore) Open(ctx context.Context, key string) (io.ReadCloser, int64,
 		return nil, 0, catalog.Errorf(catalog.NotFound, "no such file")
 	}
 	return f, info.Size(), nil
+}
+
+// Delete removes the value of key. Deleting a missing key is not an error.
+func (d *DiskStore) Delete(ctx context.Context, key string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	path, err := d.Path(key)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("deleting %s: %w", key, err)
+	}
+	return nil
 }
 
 // checkKey accepts only keys made of non-empty segments of

@@ -14,3 +14,14 @@ func SavePhoto(ctx context.Context, blobs BlobStore, imageID string, p Photo) er
 	}
 	return blobs.Put(ctx, PhotoKey(imageID, "grid"), p.Grid)
 }
+
+// DeletePhoto removes both sizes of an image that was never recorded (an
+// upload whose Idempotency-Key another attempt completed first).
+func DeletePhoto(ctx context.Context, blobs BlobStore, imageID string) error {
+	for _, size := range []string{"display", "grid"} {
+		if err := blobs.Delete(ctx, PhotoKey(imageID, size)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -60,6 +60,9 @@ type Account struct {
 	Levels       []string
 	Badges       []string
 	Guarantees   []string
+
+	// Version counts the account's writes, from 1; If-Match compares with it.
+	Version int64
 }
 
 // IsSupplier reports whether the account posts cards.

@@ -36,11 +36,21 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (Account, string, 
 	if err != nil {
 		return Account{}, "", err
 	}
-	if err := s.Accounts.CreateAccount(ctx, a); err != nil {
+	a.Version = 1
+	token, sess, err := s.newSession(a.ID)
+	if err != nil {
 		return Account{}, "", err
 	}
-	token, err := s.newSession(ctx, a.ID)
-	return a, token, err
+	err = s.Units.Update(ctx, func(tx Tx) error {
+		if err := tx.CreateAccount(a); err != nil {
+			return err
+		}
+		return tx.CreateSession(sess)
+	})
+	if err != nil {
+		return Account{}, "", err
+	}
+	return a, token, nil
 }
 
 // errBadCredentials is the one answer to every failed sign-in, so that a
@@ -66,18 +76,25 @@ func (s *Service) SignIn(ctx context.Context, handle, password string) (Account,
 	if !ok {
 		return Account{}, "", errBadCredentials
 	}
-	token, err := s.newSession(ctx, a.ID)
-	return a, token, err
+	token, sess, err := s.newSession(a.ID)
+	if err != nil {
+		return Account{}, "", err
+	}
+	if err := s.Sessions.CreateSession(ctx, sess); err != nil {
+		return Account{}, "", err
+	}
+	return a, token, nil
 }
 
-func (s *Service) newSession(ctx context.Context, accountID string) (string, error) {
+// newSession makes a bearer token and the session that stores its hash.
+func (s *Service) newSession(accountID string) (string, Session, error) {
 	token, err := NewToken()
 	if err != nil {
-		return "", err
+		return "", Session{}, err
 	}
 	now := s.Now()
 	sess := Session{TokenHash: HashToken(token), AccountID: accountID, CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
-	return token, s.Sessions.CreateSession(ctx, sess)
+	return token, sess, nil
 }
 
 // Authenticate returns the account and session of a bearer token.

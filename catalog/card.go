@@ -52,6 +52,8 @@ type Card struct {
 	Withdrawn    bool
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// Version counts the card's writes, from 1; If-Match compares with it.
+	Version int64
 }
 
 // CostFor returns what a follower on the given level pays. Levels without a
@@ -113,6 +115,22 @@ func validateTags(tags []string) error {
 		}
 	}
 	return nil
+}
+
+// dropStaleLevelPrices removes the prices of levels the supplier no longer
+// has. A removed level's followers already pay the lowest level's price
+// (Account.EffectiveLevel); its price must not linger, break the card's
+// next edit, or come back if a level of the same name is added later.
+// It reports whether anything was removed.
+func dropStaleLevelPrices(c *Card, supplier Account) bool {
+	dropped := false
+	for level := range c.LevelPrices {
+		if !supplier.HasLevel(level) {
+			delete(c.LevelPrices, level)
+			dropped = true
+		}
+	}
+	return dropped
 }
 
 // validatePrices enforces the price rules. Its messages never quote a price,

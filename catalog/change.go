@@ -26,8 +26,9 @@ type Change struct {
 
 	// Card is set for card changes: the card as it is after the change.
 	Card *Card
-	// Supplier is set for card changes: the card's supplier at the time.
-	Supplier *Account
+	// Supplier is set for card changes: what the frame shows of the card's
+	// supplier and the levels prices are chosen by.
+	Supplier *Publisher
 	// Follow is set for follow changes; its State is StateNone when the
 	// follow was removed.
 	Follow *Follow
@@ -37,4 +38,24 @@ type Change struct {
 // distributor. Card changes concern every active follower of SupplierID.
 func (c Change) ForDistributor(id string) bool {
 	return c.Follow != nil && c.Follow.DistributorID == id
+}
+
+// Publisher is what a card change carries of its supplier: what a frame
+// shows of it and the levels a follower's price is chosen by. It is never
+// the whole Account, so no password hash or contact travels to the hub,
+// a broker or a webhook.
+type Publisher struct {
+	Ref    SupplierRef
+	Levels []string
+}
+
+// Publisher returns the part of a supplier account that card changes carry.
+func (a Account) Publisher() *Publisher {
+	return &Publisher{Ref: a.Ref(), Levels: a.Levels}
+}
+
+// EffectiveLevel returns level if the supplier still has it, else the
+// lowest level: the same rule as Account.EffectiveLevel.
+func (p Publisher) EffectiveLevel(level string) string {
+	return Account{Levels: p.Levels}.EffectiveLevel(level)
 }

@@ -11,15 +11,18 @@ type Code string
 
 // The error codes of the public API (API.md "Conventions").
 const (
-	Invalid          Code = "invalid"
-	Unauthorized     Code = "unauthorized"
-	Forbidden        Code = "forbidden"
-	NotFound         Code = "not_found"
-	Conflict         Code = "conflict"
-	TooLarge         Code = "too_large"
-	UnsupportedMedia Code = "unsupported_media"
-	RateLimited      Code = "rate_limited"
-	Internal         Code = "internal"
+	Invalid      Code = "invalid"
+	Unauthorized Code = "unauthorized"
+	Forbidden    Code = "forbidden"
+	NotFound     Code = "not_found"
+	Conflict     Code = "conflict"
+	// PreconditionFailed answers a write whose If-Match names a version
+	// the object no longer has (API.md part 2, "Writes are atomic").
+	PreconditionFailed Code = "precondition_failed"
+	TooLarge           Code = "too_large"
+	UnsupportedMedia   Code = "unsupported_media"
+	RateLimited        Code = "rate_limited"
+	Internal           Code = "internal"
 )
 
 // Error is the one error type that crosses package boundaries. Its Message

@@ -23,6 +23,8 @@ type Follow struct {
 	State         FollowState
 	Level         string
 	Since         time.Time
+	// Version counts the follow's writes, from 1; If-Match compares with it.
+	Version int64
 }
 
 // Active reports whether the follow grants prices.

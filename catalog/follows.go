@@ -12,26 +12,28 @@ func (s *Service) FollowSupplier(ctx context.Context, distributor Account, suppl
 	if err := requireRole(distributor, RoleDistributor); err != nil {
 		return Follow{}, err
 	}
-	supplier, err := s.Supplier(ctx, supplierID)
-	if err != nil {
-		return Follow{}, err
-	}
-	f, err := s.Follows.Follow(ctx, supplier.ID, distributor.ID)
-	switch {
-	case err == nil && f.State == StateBlocked:
-		return Follow{}, Errorf(Forbidden, "this supplier does not accept you as a follower")
-	case err == nil:
-		return f, nil
-	case ErrorCode(err) != NotFound:
-		return Follow{}, err
-	}
-	f = Follow{SupplierID: supplier.ID, DistributorID: distributor.ID, State: StateActive,
-		Level: supplier.LowestLevel(), Since: s.Now()}
-	if supplier.FollowPolicy == PolicyApproval {
-		f.State = StatePending
-	}
-	_, err = s.Follows.SaveFollow(ctx, f)
-	return f, err
+	return update(ctx, s, distributor.ID, func(tx Tx) (Follow, error) {
+		supplier, err := supplierIn(tx, supplierID)
+		if err != nil {
+			return Follow{}, err
+		}
+		f, err := tx.Follow(supplier.ID, distributor.ID)
+		switch {
+		case err == nil && f.State == StateBlocked:
+			return Follow{}, Errorf(Forbidden, "this supplier does not accept you as a follower")
+		case err == nil:
+			return f, nil
+		case ErrorCode(err) != NotFound:
+			return Follow{}, err
+		}
+		f = Follow{SupplierID: supplier.ID, DistributorID: distributor.ID, State: StateActive,
+			Level: supplier.LowestLevel(), Since: s.Now(), Version: 1}
+		if supplier.FollowPolicy == PolicyApproval {
+			f.State = StatePending
+		}
+		_, err = tx.SaveFollow(f)
+		return f, err
+	})
 }
 
 // Unfollow ends a follow. It is idempotent, and it cannot be used to lift a
@@ -40,19 +42,22 @@ func (s *Service) Unfollow(ctx context.Context, distributor Account, supplierID 
 	if err := requireRole(distributor, RoleDistributor); err != nil {
 		return err
 	}
-	supplier, err := s.Supplier(ctx, supplierID)
-	if err != nil {
-		return err
-	}
-	f, err := s.Follows.Follow(ctx, supplier.ID, distributor.ID)
-	if ErrorCode(err) == NotFound || (err == nil && f.State == StateBlocked) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	f.State = StateNone
-	_, err = s.Follows.SaveFollow(ctx, f)
+	_, err := update(ctx, s, distributor.ID, func(tx Tx) (struct{}, error) {
+		supplier, err := supplierIn(tx, supplierID)
+		if err != nil {
+			return struct{}{}, err
+		}
+		f, err := tx.Follow(supplier.ID, distributor.ID)
+		if ErrorCode(err) == NotFound || (err == nil && f.State == StateBlocked) {
+			return struct{}{}, nil
+		}
+		if err != nil {
+			return struct{}{}, err
+		}
+		f.State = StateNone
+		_, err = tx.SaveFollow(f)
+		return struct{}{}, err
+	})
 	return err
 }
 
@@ -63,18 +68,43 @@ type FollowerInput struct {
 }
 
 // UpdateFollower lets a supplier approve, block or unblock a follower, or
-// move it to another level. Only a real change is recorded.
-func (s *Service) UpdateFollower(ctx context.Context, supplier Account, distributorID string, in FollowerInput) (Follow, error) {
+// move it to another level, honouring If-Match against the follow's
+// version. Only a real change is recorded.
+func (s *Service) UpdateFollower(ctx context.Context, supplier Account, distributorID string, in FollowerInput) (FollowerItem, error) {
 	if err := requireRole(supplier, RoleSupplier); err != nil {
-		return Follow{}, err
+		return FollowerItem{}, err
 	}
-	f, err := s.Follows.Follow(ctx, supplier.ID, distributorID)
-	if ErrorCode(err) == NotFound {
-		return Follow{}, Errorf(NotFound, "no such follower")
-	}
-	if err != nil {
-		return Follow{}, err
-	}
+	return update(ctx, s, supplier.ID, func(tx Tx) (FollowerItem, error) {
+		supplier, err := tx.Account(supplier.ID)
+		if err != nil {
+			return FollowerItem{}, err
+		}
+		f, err := tx.Follow(supplier.ID, distributorID)
+		if ErrorCode(err) == NotFound {
+			return FollowerItem{}, Errorf(NotFound, "no such follower")
+		}
+		if err != nil {
+			return FollowerItem{}, err
+		}
+		if err := checkVersion(ctx, f.Version); err != nil {
+			return FollowerItem{}, err
+		}
+		changed, err := applyFollowerInput(f, supplier, in)
+		if err != nil {
+			return FollowerItem{}, err
+		}
+		if changed.Version != f.Version {
+			if _, err := tx.SaveFollow(changed); err != nil {
+				return FollowerItem{}, err
+			}
+		}
+		return followerItem(tx, supplier, changed)
+	})
+}
+
+// applyFollowerInput returns f changed as in asks, with its version raised
+// when anything changed.
+func applyFollowerInput(f Follow, supplier Account, in FollowerInput) (Follow, error) {
 	before := f
 	if in.State != nil {
 		if *in.State != StateActive && *in.State != StateBlocked {
@@ -89,11 +119,10 @@ func (s *Service) UpdateFollower(ctx context.Context, supplier Account, distribu
 		f.Level = *in.Level
 	}
 	f.Level = supplier.EffectiveLevel(f.Level)
-	if f == before {
-		return f, nil
+	if f != before {
+		f.Version++
 	}
-	_, err = s.Follows.SaveFollow(ctx, f)
-	return f, err
+	return f, nil
 }
 
 // FollowingItem is one entry of GET /v1/me/following.
@@ -124,12 +153,29 @@ func (s *Service) Following(ctx context.Context, distributor Account) ([]Followi
 	return items, nil
 }
 
-// FollowerItem is one entry of GET /v1/me/followers.
+// FollowerItem is one entry of GET /v1/me/followers, and the answer to
+// PATCH /v1/me/followers/{id}.
 type FollowerItem struct {
 	Distributor AccountView `json:"distributor"`
 	State       FollowState `json:"state"`
 	Level       string      `json:"level"`
 	Since       time.Time   `json:"since"`
+	Version     int64       `json:"version"`
+}
+
+// accountReader is what followerItem needs: a Tx, or an adapter over the
+// read-only AccountStore.
+type accountReader interface {
+	Account(id string) (Account, error)
+}
+
+func followerItem(r accountReader, supplier Account, f Follow) (FollowerItem, error) {
+	d, err := r.Account(f.DistributorID)
+	if err != nil {
+		return FollowerItem{}, err
+	}
+	return FollowerItem{Distributor: d.PublicView(true), State: f.State,
+		Level: supplier.EffectiveLevel(f.Level), Since: f.Since, Version: f.Version}, nil
 }
 
 // Followers lists one page of a supplier's followers in one state.
@@ -146,12 +192,20 @@ func (s *Service) Followers(ctx context.Context, supplier Account, state FollowS
 	}
 	items := make([]FollowerItem, 0, len(follows))
 	for _, f := range follows {
-		d, err := s.Accounts.Account(ctx, f.DistributorID)
+		item, err := followerItem(storeReader{ctx, s.Accounts}, supplier, f)
 		if err != nil {
 			return nil, "", err
 		}
-		items = append(items, FollowerItem{Distributor: d.PublicView(true), State: f.State,
-			Level: supplier.EffectiveLevel(f.Level), Since: f.Since})
+		items = append(items, item)
 	}
 	return items, next, nil
 }
+
+// storeReader reads accounts outside a transaction, for lists whose pages
+// need no snapshot across rows.
+type storeReader struct {
+	ctx      context.Context
+	accounts AccountStore
+}
+
+func (r storeReader) Account(id string) (Account, error) { return r.accounts.Account(r.ctx, id) }

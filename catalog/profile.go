@@ -14,12 +14,46 @@ type ProfileInput struct {
 	Levels       *[]string     `json:"levels"`
 }
 
-// UpdateProfile applies a profile patch. Follow policy and levels belong to
-// suppliers only.
-func (s *Service) UpdateProfile(ctx context.Context, a Account, in ProfileInput) (Account, error) {
+// UpdateProfile applies a profile patch, honouring If-Match against the
+// account's version. Follow policy and levels belong to suppliers only.
+// When levels are removed or renamed, the same unit of work moves every
+// follower on a removed level to the level it now effectively has (each
+// gets follow.changed) and drops the removed levels' prices from the
+// supplier's cards, so nothing a follower sees changes without an event.
+//
+// It returns the account as its owner sees it (never the password hash,
+// which must not reach the idempotency record either).
+func (s *Service) UpdateProfile(ctx context.Context, a Account, in ProfileInput) (AccountView, error) {
 	if (in.FollowPolicy != nil || in.Levels != nil) && !a.IsSupplier() {
-		return Account{}, Errorf(Invalid, "only suppliers have a follow_policy and levels")
+		return AccountView{}, Errorf(Invalid, "only suppliers have a follow_policy and levels")
 	}
+	return update(ctx, s, a.ID, func(tx Tx) (AccountView, error) {
+		a, err := tx.Account(a.ID)
+		if err != nil {
+			return AccountView{}, err
+		}
+		if err := checkVersion(ctx, a.Version); err != nil {
+			return AccountView{}, err
+		}
+		changed, err := applyProfileInput(a, in)
+		if err != nil {
+			return AccountView{}, err
+		}
+		changed.Version++
+		if err := tx.UpdateAccount(changed); err != nil {
+			return AccountView{}, err
+		}
+		if in.Levels != nil {
+			if err := s.relevel(tx, changed); err != nil {
+				return AccountView{}, err
+			}
+		}
+		return changed.PrivateView(), nil
+	})
+}
+
+// applyProfileInput returns a with the patch applied and validated.
+func applyProfileInput(a Account, in ProfileInput) (Account, error) {
 	if err := applyText(&a.Name, in.Name, "name", MaxNameLen); err != nil {
 		return Account{}, err
 	}
@@ -44,7 +78,41 @@ func (s *Service) UpdateProfile(ctx context.Context, a Account, in ProfileInput)
 		}
 		a.Levels = append([]string(nil), (*in.Levels)...)
 	}
-	return a, s.Accounts.UpdateAccount(ctx, a)
+	return a, nil
+}
+
+// relevel brings follows and cards in step with the supplier's levels, in
+// the unit of work that changed them: a follower on a level that no longer
+// exists is moved to the level it effectively has (with follow.changed),
+// and cards lose the prices of removed levels.
+func (s *Service) relevel(tx Tx, supplier Account) error {
+	follows, err := tx.SupplierFollows(supplier.ID)
+	if err != nil {
+		return err
+	}
+	for _, f := range follows {
+		if supplier.HasLevel(f.Level) {
+			continue
+		}
+		f.Level, f.Version = supplier.EffectiveLevel(f.Level), f.Version+1
+		if _, err := tx.SaveFollow(f); err != nil {
+			return err
+		}
+	}
+	cards, err := tx.SupplierCards(supplier.ID)
+	if err != nil {
+		return err
+	}
+	for _, c := range cards {
+		if !dropStaleLevelPrices(&c, supplier) {
+			continue
+		}
+		c.UpdatedAt, c.Version = s.Now(), c.Version+1
+		if _, err := tx.SaveCard(c, CardUpdated); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func applyText(dst *string, value *string, field string, max int) error {
@@ -60,9 +128,14 @@ func applyText(dst *string, value *string, field string, max int) error {
 
 // Supplier finds a supplier by ID or handle.
 func (s *Service) Supplier(ctx context.Context, idOrHandle string) (Account, error) {
-	a, err := s.Accounts.Account(ctx, idOrHandle)
+	return view(ctx, s, func(tx Tx) (Account, error) { return supplierIn(tx, idOrHandle) })
+}
+
+// supplierIn finds a supplier by ID or handle inside tx.
+func supplierIn(tx Tx, idOrHandle string) (Account, error) {
+	a, err := tx.Account(idOrHandle)
 	if ErrorCode(err) == NotFound && ValidateHandle(idOrHandle) == nil {
-		a, err = s.Accounts.AccountByHandle(ctx, idOrHandle)
+		a, err = tx.AccountByHandle(idOrHandle)
 	}
 	if err == nil && !a.IsSupplier() {
 		err = Errorf(NotFound, "no such supplier")
@@ -83,6 +156,9 @@ type AccountView struct {
 	Bio       string    `json:"bio"`
 	Contact   string    `json:"contact,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
+	// Version is shown to the account itself only: it is what PATCH
+	// /v1/me's If-Match compares with.
+	Version int64 `json:"version,omitempty"`
 	*SupplierFields
 }
 
@@ -97,6 +173,7 @@ type SupplierFields struct {
 // PrivateView is the account as its owner sees it: everything.
 func (a Account) PrivateView() AccountView {
 	v := a.PublicView(true)
+	v.Version = a.Version
 	if v.SupplierFields != nil {
 		v.Levels = nonNil(a.Levels)
 	}

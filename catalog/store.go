@@ -6,14 +6,16 @@ import "context"
 // PostgreSQL implementation can satisfy the same interfaces later). Every
 // method returns *Error values with code NotFound or Conflict where the
 // caller can act on them; anything else is an internal failure.
+//
+// They are read outside a unit of work, one call each, where
+// no snapshot across calls is needed (authentication, lists, pages). Every
+// write goes through a UnitOfWork's Tx instead, so that it commits with
+// the rest of its use case.
 
-// AccountStore keeps accounts. Handles are unique.
+// AccountStore reads accounts. Handles are unique.
 type AccountStore interface {
-	// CreateAccount stores a new account; a taken handle is a Conflict.
-	CreateAccount(ctx context.Context, a Account) error
 	Account(ctx context.Context, id string) (Account, error)
 	AccountByHandle(ctx context.Context, handle string) (Account, error)
-	UpdateAccount(ctx context.Context, a Account) error
 }
 
 // SessionStore keeps bearer-token sessions by the hash of the token.
@@ -26,17 +28,13 @@ type SessionStore interface {
 	TakeSession(ctx context.Context, tokenHash string) (Session, error)
 }
 
-// ImageStore keeps the metadata of uploaded photos (never the pixels).
+// ImageStore reads the metadata of uploaded photos (never the pixels).
 type ImageStore interface {
-	CreateImage(ctx context.Context, img Image) error
 	Image(ctx context.Context, id string) (Image, error)
 }
 
-// CardStore keeps cards. SaveCard writes the card and appends a change of
-// the given kind to the change log in one transaction, and publishes the
-// change to subscribers only after that transaction has committed.
+// CardStore reads cards.
 type CardStore interface {
-	SaveCard(ctx context.Context, c Card, kind ChangeKind) (Change, error)
 	// Card returns a card, withdrawn or not.
 	Card(ctx context.Context, id string) (Card, error)
 	// SupplierCards lists a supplier's cards that are not withdrawn, newest
@@ -44,13 +42,10 @@ type CardStore interface {
 	SupplierCards(ctx context.Context, supplierID, before string, limit int) ([]Card, error)
 }
 
-// FollowStore keeps follows, indexed both by supplier and by distributor.
+// FollowStore reads follows, indexed both by supplier and by distributor.
 type FollowStore interface {
 	// Follow returns the follow of distributorID to supplierID, or NotFound.
 	Follow(ctx context.Context, supplierID, distributorID string) (Follow, error)
-	// SaveFollow stores f (or deletes it when f.State is StateNone) and
-	// appends a follow.changed change in the same transaction.
-	SaveFollow(ctx context.Context, f Follow) (Change, error)
 	// Following lists every follow of a distributor, in any state.
 	Following(ctx context.Context, distributorID string) ([]Follow, error)
 	// Followers lists a supplier's followers in one state, newest first,
@@ -61,6 +56,7 @@ type FollowStore interface {
 
 // Stores bundles the stores the Service needs.
 type Stores struct {
+	Units    UnitOfWork
 	Accounts AccountStore
 	Sessions SessionStore
 	Images   ImageStore

@@ -50,6 +50,7 @@ type CardView struct {
 	SoldOut     bool        `json:"sold_out"`
 	CreatedAt   time.Time   `json:"created_at"`
 	UpdatedAt   time.Time   `json:"updated_at"`
+	Version     int64       `json:"version"`
 	Prices      *PriceView  `json:"prices,omitempty"`
 
 	CostPrice    *int64           `json:"cost_price,omitempty"`
@@ -88,6 +89,7 @@ func ViewCard(c Card, supplier SupplierRef, v Viewer) CardView {
 		SoldOut:     c.SoldOut,
 		CreatedAt:   c.CreatedAt,
 		UpdatedAt:   c.UpdatedAt,
+		Version:     c.Version,
 	}
 	if view.Supplier.Badges == nil {
 		view.Supplier.Badges = []string{}

@@ -7,6 +7,15 @@ import "context"
 // level the supplier has since removed is treated as being on the lowest
 // level, so removing a level never leaves anyone on a stale price.
 func (s *Service) ViewerFor(ctx context.Context, account *Account, supplier Account) (Viewer, error) {
+	follow := func(supplierID, distributorID string) (Follow, error) {
+		return s.Follows.Follow(ctx, supplierID, distributorID)
+	}
+	return viewerFor(follow, account, supplier)
+}
+
+// viewerFor is ViewerFor over any way of reading a follow (a Tx's, or the
+// FollowStore's).
+func viewerFor(follow func(supplierID, distributorID string) (Follow, error), account *Account, supplier Account) (Viewer, error) {
 	if account == nil {
 		return Anonymous, nil
 	}
@@ -14,7 +23,7 @@ func (s *Service) ViewerFor(ctx context.Context, account *Account, supplier Acco
 	if account.Role != RoleDistributor {
 		return v, nil
 	}
-	f, err := s.Follows.Follow(ctx, supplier.ID, account.ID)
+	f, err := follow(supplier.ID, account.ID)
 	if ErrorCode(err) == NotFound {
 		return v, nil
 	}
@@ -35,21 +44,24 @@ func (a Account) EffectiveLevel(level string) string {
 	return a.LowestLevel()
 }
 
-// Card returns a live card as account (nil: anonymous) may see it.
+// Card returns a live card as account (nil: anonymous) may see it, from
+// one snapshot: the card, its supplier and the caller's follow.
 func (s *Service) Card(ctx context.Context, account *Account, id string) (CardView, error) {
-	c, err := s.liveCard(ctx, id)
-	if err != nil {
-		return CardView{}, err
-	}
-	supplier, err := s.Accounts.Account(ctx, c.SupplierID)
-	if err != nil {
-		return CardView{}, err
-	}
-	v, err := s.ViewerFor(ctx, account, supplier)
-	if err != nil {
-		return CardView{}, err
-	}
-	return ViewCard(c, supplier.Ref(), v), nil
+	return view(ctx, s, func(tx Tx) (CardView, error) {
+		c, err := liveCard(tx, id)
+		if err != nil {
+			return CardView{}, err
+		}
+		supplier, err := tx.Account(c.SupplierID)
+		if err != nil {
+			return CardView{}, err
+		}
+		v, err := viewerFor(tx.Follow, account, supplier)
+		if err != nil {
+			return CardView{}, err
+		}
+		return ViewCard(c, supplier.Ref(), v), nil
+	})
 }
 
 // Page limits for every cursor-paginated list.

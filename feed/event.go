@@ -50,7 +50,7 @@ func encodeCard(logID string, c catalog.Change, v catalog.Viewer) ([]byte, error
 	if c.Card == nil || c.Supplier == nil {
 		return nil, errIncompleteChange
 	}
-	view := catalog.ViewCard(*c.Card, c.Supplier.Ref(), v)
+	view := catalog.ViewCard(*c.Card, c.Supplier.Ref, v)
 	return json.Marshal(cardEvent{Type: c.Kind, Cursor: FormatCursor(logID, c.Seq), Card: view})
 }
 
@@ -81,7 +81,7 @@ func encodeFollow(logID string, c catalog.Change) ([]byte, error) {
 // followerViewer is the viewer of a supplier's cards for a distributor with
 // an active follow, on the level the supplier still has (see
 // catalog.Account.EffectiveLevel): the same rule as catalog.ViewerFor.
-func followerViewer(distributorID string, f catalog.Follow, supplier *catalog.Account) catalog.Viewer {
+func followerViewer(distributorID string, f catalog.Follow, supplier *catalog.Publisher) catalog.Viewer {
 	if supplier != nil {
 		f.Level = supplier.EffectiveLevel(f.Level)
 	}

@@ -88,7 +88,7 @@ func (h *Hub) sendWithdrawn(c catalog.Change, followers []follower) {
 // change) puts them on, into groups (empty, its capacity reused); a
 // follower whose level was removed lands on the lowest level. Suppliers
 // have at most catalog.MaxLevels levels, so a linear search beats a map.
-func groupByLevel(groups []levelGroup, followers []follower, supplier *catalog.Account) []levelGroup {
+func groupByLevel(groups []levelGroup, followers []follower, supplier *catalog.Publisher) []levelGroup {
 	for _, f := range followers {
 		level := supplier.EffectiveLevel(f.level)
 		i := 0

@@ -176,7 +176,7 @@ func TestSubscription_LatePublication(t *testing.T) {
 	c := e.world.Post(s, 1000, nil) // committed; its publication to hub is held back
 	resume, _ := e.svc.Replay(bg, d, feed.FormatCursor(e.logID, 1), func([][]byte) error { return nil })
 	sub.Start(resume.Seq)
-	late.fn(catalog.Change{Seq: resume.Seq, Kind: catalog.CardPublished, SupplierID: s.ID, Card: &c, Supplier: &s})
+	late.fn(catalog.Change{Seq: resume.Seq, Kind: catalog.CardPublished, SupplierID: s.ID, Card: &c, Supplier: s.Publisher()})
 	if n := len(k.got()); n != 0 {
 		t.Fatalf("the replayed change was sent again (%d frames)", n)
 	}

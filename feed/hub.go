@@ -38,8 +38,19 @@ type Hub struct {
 	suppliers    supplierIndex
 	distributors distributorIndex
 	unsubscribe  func()
-	scratch      fanOutScratch // used by onChange only
+
+	// last is the Seq of the last change routed; changes is where missing
+	// ones are re-read (RepairGapsFrom); scratch is fanOutCard's working
+	// memory. They belong to the goroutine that delivers changes, which
+	// the Bus runs one at a time.
+	last    uint64
+	changes ChangeLog
+	scratch fanOutScratch
 }
+
+// RepairGapsFrom makes the hub re-read from the log any change that the
+// bus skipped, instead of routing past it. Call it before changes flow.
+func (h *Hub) RepairGapsFrom(log ChangeLog) { h.changes = log }
 
 // NewHub returns a hub that receives changes from bus. logID is the change
 // log's ID (LogInfo.ID), which goes into the cursors of live events.
@@ -94,9 +105,47 @@ func (h *Hub) dropSlow(sub *Subscription) {
 
 // onChange is the bus subscriber. It runs in the publisher's goroutine, one
 // change at a time and in Seq order, so a follow change is applied before
-// the next card change is routed; that is also why it may reuse
-// h.scratch. It never blocks on a socket: Sink.Send only queues.
+// the next card change is routed. A change it has already routed (a bus
+// delivers at least once) is dropped; a jump in Seq is filled from the log
+// first, so no connection misses a change live. It never blocks on a
+// socket: Sink.Send only queues.
 func (h *Hub) onChange(c catalog.Change) {
+	if h.last != 0 && c.Seq <= h.last {
+		return
+	}
+	if h.last != 0 && c.Seq > h.last+1 && h.changes != nil {
+		h.fillGap(c.Seq)
+	}
+	h.route(c)
+	h.last = c.Seq
+}
+
+// fillGap routes the changes between the last routed one and next, read
+// from the log. Pruned ones are gone; a connection that needed them gets
+// them by replay or a resync.
+func (h *Hub) fillGap(next uint64) {
+	for h.last+1 < next {
+		missed, err := h.changes.LogChanges(context.Background(), h.last, int(min(next-h.last-1, tailBatch)))
+		if err != nil {
+			h.log.Error("feed: re-reading a gap in the change log", "from", h.last+1, "to", next-1, "err", err)
+			return
+		}
+		progressed := false
+		for _, m := range missed {
+			if m.Seq >= next {
+				break
+			}
+			h.route(m)
+			h.last, progressed = m.Seq, true
+		}
+		if !progressed {
+			return
+		}
+	}
+}
+
+// route sends one change where it goes.
+func (h *Hub) route(c catalog.Change) {
 	switch c.Kind {
 	case catalog.CardPublished, catalog.CardUpdated, catalog.CardWithdrawn:
 		h.fanOutCard(c)

@@ -36,29 +36,29 @@ func (s *Service) Feed(ctx context.Context, distributor catalog.Account, before 
 		cards, next = cards[:limit], cards[limit-1].ID
 	}
 	views := make([]catalog.CardView, 0, len(cards))
-	suppliers := map[string]*catalog.Account{}
+	suppliers := map[string]*catalog.Publisher{}
 	for _, c := range cards {
 		supplier, err := s.supplier(ctx, suppliers, c.SupplierID)
 		if err != nil {
 			return nil, "", err
 		}
 		v := followerViewer(distributor.ID, follows[c.SupplierID], supplier)
-		views = append(views, catalog.ViewCard(c, supplier.Ref(), v))
+		views = append(views, catalog.ViewCard(c, supplier.Ref, v))
 	}
 	return views, next, nil
 }
 
 // supplier loads a supplier account once per page.
-func (s *Service) supplier(ctx context.Context, cache map[string]*catalog.Account, id string) (*catalog.Account, error) {
-	if a, ok := cache[id]; ok {
-		return a, nil
+func (s *Service) supplier(ctx context.Context, cache map[string]*catalog.Publisher, id string) (*catalog.Publisher, error) {
+	if p, ok := cache[id]; ok {
+		return p, nil
 	}
 	a, err := s.Accounts.Account(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	cache[id] = &a
-	return &a, nil
+	cache[id] = a.Publisher()
+	return cache[id], nil
 }
 
 // activeFollows returns the distributor's active follows by supplier ID, and

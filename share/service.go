@@ -36,27 +36,36 @@ func (s *Service) Create(ctx context.Context, distributor catalog.Account, in In
 	if distributor.Role != catalog.RoleDistributor {
 		return View{}, catalog.Errorf(catalog.Forbidden, "only distributors share cards")
 	}
-	card, supplier, err := s.liveCard(ctx, in.CardID)
-	if err != nil {
-		return View{}, err
-	}
-	if !s.activeFollower(ctx, &distributor, supplier) {
-		return View{}, catalog.Errorf(catalog.Forbidden, "follow this supplier to share its cards")
-	}
-	text, price, err := checkInput(in, card)
-	if err != nil {
-		return View{}, err
-	}
-	id, err := newShareID()
-	if err != nil {
-		return View{}, err
-	}
-	sh := Share{ID: id, DistributorID: distributor.ID, CardID: card.ID, SupplierID: card.SupplierID,
-		Text: text, Price: price, CreatedAt: s.now()}
-	if err := s.Shares.CreateShare(ctx, sh); err != nil {
-		return View{}, err
-	}
-	return s.view(sh, card, origin), nil
+	return catalog.Idempotent(ctx, s.Shares.UpdateShares, s.now, distributor.ID, func(tx Tx) (View, error) {
+		card, err := tx.Card(in.CardID)
+		if err == nil && card.Withdrawn {
+			err = catalog.Errorf(catalog.NotFound, "no such card")
+		}
+		if err != nil {
+			return View{}, err
+		}
+		f, err := tx.Follow(card.SupplierID, distributor.ID)
+		if catalog.ErrorCode(err) == catalog.NotFound || (err == nil && !f.Active()) {
+			return View{}, catalog.Errorf(catalog.Forbidden, "follow this supplier to share its cards")
+		}
+		if err != nil {
+			return View{}, err
+		}
+		text, price, err := checkInput(in, card)
+		if err != nil {
+			return View{}, err
+		}
+		id, err := newShareID()
+		if err != nil {
+			return View{}, err
+		}
+		sh := Share{ID: id, DistributorID: distributor.ID, CardID: card.ID, SupplierID: card.SupplierID,
+			Text: text, Price: price, CreatedAt: s.now()}
+		if err := tx.CreateShare(sh); err != nil {
+			return View{}, err
+		}
+		return s.view(sh, card, origin), nil
+	})
 }
 
 // List returns one page of a distributor's shares with their view counts.

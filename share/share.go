@@ -28,7 +28,11 @@ type Share struct {
 
 // Store keeps shares; package storage implements it.
 type Store interface {
-	CreateShare(ctx context.Context, s Share) error
+	// UpdateShares runs fn as one unit of work over catalog's stores and
+	// the shares (see catalog.UnitOfWork).
+	UpdateShares(ctx context.Context, fn func(tx Tx) error) error
+	// ViewShares runs fn in a read-only transaction.
+	ViewShares(ctx context.Context, fn func(tx Tx) error) error
 	// Share returns a share, or NotFound (also once deleted).
 	Share(ctx context.Context, id string) (Share, error)
 	// DistributorShares lists a distributor's shares newest first, after
@@ -37,6 +41,16 @@ type Store interface {
 	DeleteShare(ctx context.Context, id string) error
 	// AddViews adds counted views to shares in one transaction.
 	AddViews(ctx context.Context, views map[string]int64) error
+}
+
+// Tx is one unit of work over catalog's stores and the shares, so that a
+// share, the checks it rests on (the card is live, the distributor
+// follows its supplier) and its idempotency record share one snapshot and
+// one commit.
+type Tx interface {
+	catalog.Tx
+	// CreateShare stores a new share; an existing ID is a Conflict.
+	CreateShare(s Share) error
 }
 
 // newShareID returns 128 random bits, URL-safe: share links must not be

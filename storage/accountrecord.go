@@ -7,7 +7,8 @@ import (
 )
 
 // accountFormat is the first byte of every stored account.
-const accountFormat = 1
+// Format 2 added the version at the end; format 1 records are still read.
+const accountFormat = 2
 
 // encodeAccount stores an account in the binary layout of codec.go. A
 // replay loads the supplier of every card change it returns, and decoding
@@ -26,13 +27,14 @@ func encodeAccount(a catalog.Account) []byte {
 	encodeStrings(e, a.Levels)
 	encodeStrings(e, a.Badges)
 	encodeStrings(e, a.Guarantees)
+	e.uvarint(uint64(a.Version))
 	return e.b
 }
 
 // decodeAccount reads an account written by encodeAccount, copying every
 // value out of b.
 func decodeAccount(id string, b []byte) (catalog.Account, error) {
-	if len(b) == 0 || b[0] != accountFormat {
+	if len(b) == 0 || (b[0] != accountFormat && b[0] != 1) {
 		return catalog.Account{}, fmt.Errorf("storage: account %s has an unknown format", id)
 	}
 	d := &decoder{b: b[1:]}
@@ -40,6 +42,7 @@ func decodeAccount(id string, b []byte) (catalog.Account, error) {
 		Bio: d.string(), Contact: d.string(), CreatedAt: d.time(), PasswordHash: d.bytes()}
 	a.FollowPolicy = catalog.FollowPolicy(d.string())
 	a.Levels, a.Badges, a.Guarantees = decodeStrings(d), decodeStrings(d), decodeStrings(d)
+	a.Version = d.version(b[0] >= 2)
 	if d.err != nil || len(d.b) != 0 {
 		return catalog.Account{}, fmt.Errorf("storage: account %s: %w", id, errCorrupt)
 	}

@@ -10,34 +10,16 @@ import (
 	"github.com/weigong/weigong/catalog"
 )
 
-// CreateAccount stores a new account. A taken handle is a Conflict.
+// CreateAccount stores a new account in a unit of work of its own; a
+// taken handle is a Conflict. Tests and tools use it.
 func (db *DB) CreateAccount(ctx context.Context, a catalog.Account) error {
-	key, ok := parseID(a.ID)
-	if !ok {
-		return fmt.Errorf("storage: account ID %q is not a UUID", a.ID)
-	}
-	return db.update(ctx, func(tx *bolt.Tx) error {
-		if tx.Bucket(bAccounts).Get(key[:]) != nil {
-			return catalog.Errorf(catalog.Conflict, "account already exists")
-		}
-		return putAccount(tx, key[:], a, "")
-	})
+	return db.Update(ctx, func(tx catalog.Tx) error { return tx.CreateAccount(a) })
 }
 
 // UpdateAccount replaces an existing account, moving its handle if it
-// changed.
+// changed, in a unit of work of its own. Tests and tools use it.
 func (db *DB) UpdateAccount(ctx context.Context, a catalog.Account) error {
-	key, ok := parseID(a.ID)
-	if !ok {
-		return notFound("account")
-	}
-	return db.update(ctx, func(tx *bolt.Tx) error {
-		old, err := getAccount(tx, key[:])
-		if err != nil {
-			return err
-		}
-		return putAccount(tx, key[:], a, old.Handle)
-	})
+	return db.Update(ctx, func(tx catalog.Tx) error { return tx.UpdateAccount(a) })
 }
 
 // putAccount writes the account and claims its handle, releasing oldHandle.
@@ -79,17 +61,10 @@ func (db *DB) Account(ctx context.Context, id string) (catalog.Account, error) {
 
 // AccountByHandle returns the account that owns handle.
 func (db *DB) AccountByHandle(ctx context.Context, handle string) (catalog.Account, error) {
-	if handle == "" || len(handle) > bolt.MaxKeySize {
-		return catalog.Account{}, notFound("account")
-	}
 	var a catalog.Account
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		key := tx.Bucket(bHandles).Get([]byte(handle))
-		if key == nil {
-			return notFound("account")
-		}
+	err := db.View(ctx, func(tx catalog.Tx) error {
 		var err error
-		a, err = getAccount(tx, key)
+		a, err = tx.AccountByHandle(handle)
 		return err
 	})
 	return a, err

@@ -23,6 +23,9 @@ var (
 	// bLiveCards is every live card in ID (so time) order: the timeline a
 	// feed read can walk when the followed suppliers post densely.
 	bLiveCards = []byte("live_cards") // card ID → supplier ID
+	// bWithdrawnCards orders withdrawn cards by withdrawal time, so the
+	// sweep can purge those older than the retention (PurgeWithdrawnCards).
+	bWithdrawnCards = []byte("withdrawn_cards") // withdrawn(8) + card ID → nil
 
 	bFollows   = []byte("follows")   // supplier + distributor → followRecord
 	bFollowing = []byte("following") // distributor + supplier → copy of the followRecord
@@ -34,6 +37,9 @@ var (
 	bChanges            = []byte("changes")             // seq(8) → changeRecord
 	bSupplierChanges    = []byte("supplier_changes")    // supplier + seq → nil (card changes)
 	bDistributorChanges = []byte("distributor_changes") // distributor + seq → nil (follow changes)
+
+	// bRelayCursors keeps each durable tailer's position in the log.
+	bRelayCursors = []byte("relay_cursors") // tailer name → seq(8)
 
 	bIdempotency     = []byte("idempotency")         // account ID + 0 + key → idempotencyRecord
 	bIdempotencyTime = []byte("idempotency_created") // created(8) + account ID + 0 + key → nil
@@ -47,7 +53,7 @@ var (
 
 var allBuckets = [][]byte{
 	bMeta, bAccounts, bHandles, bSessions, bSessionExpiry, bImages,
-	bCards, bSupplierCards, bLiveCards, bFollows, bFollowing, bFollowers,
-	bChanges, bSupplierChanges, bDistributorChanges,
+	bCards, bSupplierCards, bLiveCards, bWithdrawnCards, bFollows, bFollowing, bFollowers,
+	bChanges, bSupplierChanges, bDistributorChanges, bRelayCursors,
 	bIdempotency, bIdempotencyTime,
 }

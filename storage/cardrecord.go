@@ -9,8 +9,9 @@ import (
 )
 
 // cardFormat is the first byte of every stored card, so that the layout
-// can change later without guessing.
-const cardFormat = 1
+// can change later without guessing. Format 2 added the version at the
+// end; format 1 records are still read.
+const cardFormat = 2
 
 // encodeCard stores a card in the binary layout of codec.go. The card's own
 // ID is the key and is not repeated.
@@ -49,13 +50,14 @@ func encodeCard(c catalog.Card) []byte {
 	e.bool(c.Withdrawn)
 	e.time(c.CreatedAt)
 	e.time(c.UpdatedAt)
+	e.uvarint(uint64(c.Version))
 	return e.b
 }
 
 // decodeCard reads a card written by encodeCard, copying every value out
 // of b.
 func decodeCard(id string, b []byte) (catalog.Card, error) {
-	if len(b) == 0 || b[0] != cardFormat {
+	if len(b) == 0 || (b[0] != cardFormat && b[0] != 1) {
 		return catalog.Card{}, fmt.Errorf("storage: card %s has an unknown format", id)
 	}
 	d := &decoder{b: b[1:]}
@@ -88,6 +90,7 @@ func decodeCard(id string, b []byte) (catalog.Card, error) {
 	}
 	c.SoldOut, c.Withdrawn = d.bool(), d.bool()
 	c.CreatedAt, c.UpdatedAt = d.time(), d.time()
+	c.Version = d.version(b[0] >= 2)
 	if d.err != nil || len(d.b) != 0 {
 		return catalog.Card{}, fmt.Errorf("storage: card %s: %w", id, errCorrupt)
 	}

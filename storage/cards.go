@@ -3,26 +3,28 @@ package storage
 import (
 	"context"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/weigong/weigong/catalog"
 )
 
-// SaveCard writes a card, keeps the live-card indexes in step and appends
-// a change of the given kind, all in one transaction; after commit
-// it publishes the change with the card and its supplier as committed.
-// A card.withdrawn change always leaves the card withdrawn.
+// SaveCard writes a card in a unit of work of its own (catalog's use
+// cases call Tx.SaveCard inside theirs); tests and tools use it.
 func (db *DB) SaveCard(ctx context.Context, c catalog.Card, kind catalog.ChangeKind) (catalog.Change, error) {
-	if kind == catalog.CardWithdrawn {
-		c.Withdrawn = true
-	}
-	return db.writeChange(ctx, func(tx *bolt.Tx) (catalog.Change, error) {
-		return db.saveCard(tx, c, kind)
+	var ch catalog.Change
+	err := db.Update(ctx, func(tx catalog.Tx) error {
+		var err error
+		ch, err = tx.SaveCard(c, kind)
+		return err
 	})
+	return ch, err
 }
 
-// saveCard is SaveCard inside a transaction.
+// saveCard writes a card, keeps the live-card indexes in step and appends
+// a change of the given kind. The change carries the card as written and
+// what a frame needs of its supplier, never the whole account.
 func (db *DB) saveCard(tx *bolt.Tx, c catalog.Card, kind catalog.ChangeKind) (catalog.Change, error) {
 	key, ok := parseID(c.ID)
 	if !ok {
@@ -50,7 +52,7 @@ func (db *DB) saveCard(tx *bolt.Tx, c catalog.Card, kind catalog.ChangeKind) (ca
 	if err != nil {
 		return catalog.Change{}, err
 	}
-	return catalog.Change{Seq: seq, Kind: kind, SupplierID: c.SupplierID, At: at, Card: &c, Supplier: &supplier}, nil
+	return catalog.Change{Seq: seq, Kind: kind, SupplierID: c.SupplierID, At: at, Card: &c, Supplier: supplier.Publisher()}, nil
 }
 
 // checkCardWrite enforces what the log's readers rely on: a card is
@@ -88,12 +90,25 @@ func putCard(tx *bolt.Tx, key, supplier []byte, c catalog.Card) error {
 		if err := timeline.Delete(key); err != nil {
 			return err
 		}
+		if err := tx.Bucket(bWithdrawnCards).Put(expiryKey(c.UpdatedAt, key), nil); err != nil {
+			return err
+		}
 		return bySupplier.Delete(join(supplier, key))
 	}
 	if err := timeline.Put(key, supplier); err != nil {
 		return err
 	}
 	return bySupplier.Put(join(supplier, key), nil)
+}
+
+// PurgeWithdrawnCards deletes the cards withdrawn before cutoff, so that a
+// supplier who posts and withdraws for years does not grow the file
+// without end. Their changes must be pruned first (the sweep prunes the
+// log with the same cutoff, before this); a share of a purged card shows
+// "no longer available", as for any withdrawn card. It returns how many
+// it deleted.
+func (db *DB) PurgeWithdrawnCards(ctx context.Context, cutoff time.Time) (int, error) {
+	return db.sweep(ctx, bCards, bWithdrawnCards, cutoff)
 }
 
 // Card returns a card, withdrawn or not.

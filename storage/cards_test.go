@@ -19,7 +19,7 @@ func TestDB_SaveCard_RoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	if ch.Seq != 1 || ch.Kind != catalog.CardPublished || ch.SupplierID != s.ID ||
-		!reflect.DeepEqual(*ch.Card, c) || !reflect.DeepEqual(*ch.Supplier, s) || ch.At.IsZero() {
+		!reflect.DeepEqual(*ch.Card, c) || !reflect.DeepEqual(*ch.Supplier, *s.Publisher()) || ch.At.IsZero() {
 		t.Fatalf("change = %+v", ch)
 	}
 	if got, err := db.Card(ctx, c.ID); err != nil || !reflect.DeepEqual(got, c) {

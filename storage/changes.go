@@ -9,41 +9,29 @@ import (
 	"github.com/weigong/weigong/feed"
 )
 
-// writeChange runs fn in a write transaction that records one change and,
-// once that transaction has committed, hands the change to the publisher.
-//
-// writeMu is held from before the transaction begins until the publisher
-// returns. Seqs are assigned inside the transaction, and bbolt serialises
-// transactions, but it runs OnCommit handlers after releasing its writer
-// lock: only our own lock keeps a later change from being published first.
-// A transaction that fails registers no handler and publishes nothing.
-func (db *DB) writeChange(ctx context.Context, fn func(tx *bolt.Tx) (catalog.Change, error)) (catalog.Change, error) {
-	if err := ctx.Err(); err != nil {
-		return catalog.Change{}, err
-	}
-	db.writeMu.Lock()
-	defer db.writeMu.Unlock()
-	var ch catalog.Change
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		var err error
-		if ch, err = fn(tx); err != nil {
-			return err
-		}
-		if publish := db.publish; publish != nil {
-			committed := ch
-			tx.OnCommit(func() { publish(committed) })
-		}
-		return nil
-	})
-	if err != nil {
-		return catalog.Change{}, err
-	}
-	return ch, nil
+// Changed returns a channel that is closed by the next commit that appends
+// to the change log. A tailer takes it before reading the log, so that a
+// change committed after the read is never slept through.
+func (db *DB) Changed() <-chan struct{} {
+	db.changedMu.Lock()
+	defer db.changedMu.Unlock()
+	return db.changed
+}
+
+// notify wakes every tailer waiting on Changed.
+func (db *DB) notify() {
+	db.changedMu.Lock()
+	defer db.changedMu.Unlock()
+	close(db.changed)
+	db.changed = make(chan struct{})
 }
 
 // appendChange gives r the next Seq, stores it in the global log and in
 // the index of the one source it concerns: the supplier's for card
-// changes, the distributor's for follow changes.
+// changes, the distributor's for follow changes. bbolt runs one writer at
+// a time and rolls the bucket sequence back with a failed transaction, so
+// Seqs become visible in order and without gaps: a reader that has seen
+// Seq n has seen every Seq below it.
 func appendChange(tx *bolt.Tx, r changeRecord) (uint64, error) {
 	log := tx.Bucket(bChanges)
 	seq, err := log.NextSequence()

@@ -87,6 +87,16 @@ func (d *decoder) varint() int64 {
 
 func (d *decoder) bool() bool { return d.uvarint() == 1 }
 
+// version reads the version number that records of a format with one
+// end with (cards, accounts and follows gained it with If-Match); a record
+// of an older format has none and is at version 1.
+func (d *decoder) version(hasVersion bool) int64 {
+	if !hasVersion {
+		return 1
+	}
+	return int64(d.uvarint())
+}
+
 // string copies the bytes out, so the result outlives the transaction.
 func (d *decoder) string() string {
 	n := d.uvarint()

@@ -1,8 +1,9 @@
 // Package storage implements every store of the catalog and feed packages
 // on bbolt: one file, ACID transactions, one writer at a time and many
-// readers. Values are copied out of transactions before they end, and each
-// committed change is handed to the publisher only after its commit, in
-// Seq order.
+// readers. Values are copied out of transactions before they end. Each
+// use case is one unit of work (unit.go); its changes go to the change log
+// in the same transaction, and tailers of the log (feed.Tailer) hand them
+// on after commit, off the write path.
 package storage
 
 import (
@@ -28,6 +29,8 @@ var (
 	_ catalog.CardStore    = (*DB)(nil)
 	_ catalog.FollowStore  = (*DB)(nil)
 	_ feed.Store           = (*DB)(nil)
+	_ feed.ChangeLog       = (*DB)(nil)
+	_ feed.CursorStore     = (*DB)(nil)
 )
 
 // lockTimeout bounds the wait for bbolt's exclusive file lock, so a second
@@ -39,12 +42,10 @@ type DB struct {
 	bolt  *bolt.DB
 	logID string
 
-	// writeMu is held across each change-producing transaction and the
-	// publication of its change. bbolt runs commit handlers after it has
-	// released its own writer lock, so without writeMu a later transaction
-	// could publish before an earlier one and break Seq order.
-	writeMu sync.Mutex
-	publish func(catalog.Change)
+	// changed is closed and replaced by each commit that appends to the
+	// change log, waking the tailers (Changed).
+	changedMu sync.Mutex
+	changed   chan struct{}
 
 	// now is the clock for change and pruning times; tests replace it.
 	now func() time.Time
@@ -64,7 +65,7 @@ func Open(path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage: opening %s: %w", path, err)
 	}
-	db := &DB{bolt: b, now: func() time.Time { return time.Now().UTC() }}
+	db := &DB{bolt: b, now: func() time.Time { return time.Now().UTC() }, changed: make(chan struct{})}
 	if err := b.Update(db.init); err != nil {
 		b.Close()
 		return nil, fmt.Errorf("storage: initialising %s: %w", path, err)
@@ -95,15 +96,6 @@ func (db *DB) init(tx *bolt.Tx) error {
 // Close closes the database file, waiting for open transactions to end.
 func (db *DB) Close() error {
 	return db.bolt.Close()
-}
-
-// SetPublisher sets the function that receives each committed change, in
-// Seq order. It runs while later writers wait, so it must be quick and must
-// not write to the database itself. Set it before serving; nil means none.
-func (db *DB) SetPublisher(fn func(catalog.Change)) {
-	db.writeMu.Lock()
-	defer db.writeMu.Unlock()
-	db.publish = fn
 }
 
 // Check verifies the file's internal consistency (pages, freelist, keys).

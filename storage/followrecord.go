@@ -9,7 +9,9 @@ import (
 // A feed read loads every follow of the distributor, and decoding them from
 // JSON was a third of a feed read's cost at 200 follows; JSON records
 // (which start with '{') are still read.
-const followFormat = 1
+//
+// Format 2 added the version at the end; format 1 records are still read.
+const followFormat = 2
 
 func encodeFollow(r followRecord) []byte {
 	e := &encoder{b: make([]byte, 0, 48)}
@@ -17,6 +19,7 @@ func encodeFollow(r followRecord) []byte {
 	e.string(r.State)
 	e.string(r.Level)
 	e.time(r.Since)
+	e.uvarint(uint64(r.Version))
 	return e.b
 }
 
@@ -25,11 +28,12 @@ func decodeFollow(b []byte) (followRecord, error) {
 	if len(b) > 0 && b[0] == '{' {
 		return r, json.Unmarshal(b, &r)
 	}
-	if len(b) == 0 || b[0] != followFormat {
+	if len(b) == 0 || (b[0] != followFormat && b[0] != 1) {
 		return r, fmt.Errorf("storage: follow has an unknown format")
 	}
 	d := &decoder{b: b[1:]}
 	r = followRecord{State: d.string(), Level: d.string(), Since: d.time()}
+	r.Version = d.version(b[0] >= 2)
 	if d.err != nil || len(d.b) != 0 {
 		return followRecord{}, fmt.Errorf("storage: follow: %w", errCorrupt)
 	}

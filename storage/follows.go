@@ -15,11 +15,13 @@ type followRecord struct {
 	State string    `json:"state"`
 	Level string    `json:"level"`
 	Since time.Time `json:"since"`
+	// Version counts the follow's writes.
+	Version int64 `json:"version,omitempty"`
 }
 
 func (r followRecord) follow(supplier, distributor []byte) catalog.Follow {
 	return catalog.Follow{SupplierID: formatID(supplier), DistributorID: formatID(distributor),
-		State: catalog.FollowState(r.State), Level: r.Level, Since: r.Since}
+		State: catalog.FollowState(r.State), Level: r.Level, Since: r.Since, Version: r.Version}
 }
 
 // Follow returns the follow of distributorID to supplierID, or NotFound.
@@ -41,16 +43,20 @@ func (db *DB) Follow(ctx context.Context, supplierID, distributorID string) (cat
 	return f, err
 }
 
-// SaveFollow stores f, or deletes it when f.State is StateNone, keeps both
-// indexes in step and appends a follow.changed change in the same
-// transaction; the change is published after commit.
+// SaveFollow stores a follow in a unit of work of its own (catalog's use
+// cases call Tx.SaveFollow inside theirs); tests and tools use it.
 func (db *DB) SaveFollow(ctx context.Context, f catalog.Follow) (catalog.Change, error) {
-	return db.writeChange(ctx, func(tx *bolt.Tx) (catalog.Change, error) {
-		return db.saveFollow(tx, f)
+	var ch catalog.Change
+	err := db.Update(ctx, func(tx catalog.Tx) error {
+		var err error
+		ch, err = tx.SaveFollow(f)
+		return err
 	})
+	return ch, err
 }
 
-// saveFollow is SaveFollow inside a transaction.
+// saveFollow stores f, or deletes it when f.State is StateNone, keeps both
+// indexes in step and appends a follow.changed change.
 func (db *DB) saveFollow(tx *bolt.Tx, f catalog.Follow) (catalog.Change, error) {
 	sup, ok1 := parseID(f.SupplierID)
 	dist, ok2 := parseID(f.DistributorID)
@@ -94,7 +100,7 @@ func getFollow(tx *bolt.Tx, sup, dist []byte) (followRecord, bool, error) {
 
 // putFollow writes a follow and its entries in both indexes.
 func putFollow(tx *bolt.Tx, sup, dist []byte, f catalog.Follow) error {
-	r := followRecord{State: string(f.State), Level: f.Level, Since: f.Since}
+	r := followRecord{State: string(f.State), Level: f.Level, Since: f.Since, Version: f.Version}
 	record := encodeFollow(r)
 	if err := tx.Bucket(bFollows).Put(join(sup, dist), record); err != nil {
 		return err

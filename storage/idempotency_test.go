@@ -9,27 +9,44 @@ import (
 	"github.com/weigong/weigong/catalog"
 )
 
-// Ensure that a result round-trips, is scoped to its account, and that a
-// save replaces an older result for the same key.
-func TestDB_IdempotentResult_RoundTrip(t *testing.T) {
+func saveRecord(t *testing.T, db *DB, account, key string, r catalog.IdempotencyRecord) error {
+	t.Helper()
+	return db.Update(ctx, func(tx catalog.Tx) error { return tx.SaveIdempotencyRecord(account, key, r) })
+}
+
+func loadRecord(t *testing.T, db *DB, account, key string) (catalog.IdempotencyRecord, bool, error) {
+	t.Helper()
+	var r catalog.IdempotencyRecord
+	var found bool
+	err := db.View(ctx, func(tx catalog.Tx) error {
+		var err error
+		r, found, err = tx.IdempotencyRecord(account, key)
+		return err
+	})
+	return r, found, err
+}
+
+// Ensure that a record round-trips, is scoped to its account, and that a
+// save replaces an older record for the same key.
+func TestTx_IdempotencyRecord_RoundTrip(t *testing.T) {
 	db := mustOpen(t)
 	a, b := newID(), newID()
-	r := IdempotentResult{Status: 201, ContentType: "application/json", Body: []byte(`{"id":"x"}`), CreatedAt: base}
-	if err := db.SaveIdempotentResult(ctx, a, "key-1", r); err != nil {
+	r := catalog.IdempotencyRecord{Fingerprint: "abc", Result: []byte(`{"id":"x"}`), CreatedAt: base}
+	if err := saveRecord(t, db, a, "key-1", r); err != nil {
 		t.Fatal(err)
 	}
-	if got, ok, err := db.IdempotentResult(ctx, a, "key-1"); err != nil || !ok || !reflect.DeepEqual(got, r) {
-		t.Fatalf("IdempotentResult = %+v, %v, %v; want %+v", got, ok, err, r)
+	if got, ok, err := loadRecord(t, db, a, "key-1"); err != nil || !ok || !reflect.DeepEqual(got, r) {
+		t.Fatalf("record = %+v, %v, %v; want %+v", got, ok, err, r)
 	}
-	if _, ok, err := db.IdempotentResult(ctx, b, "key-1"); err != nil || ok {
+	if _, ok, err := loadRecord(t, db, b, "key-1"); err != nil || ok {
 		t.Fatalf("another account's key was found: %v, %v", ok, err)
 	}
 	r2 := r
-	r2.Body, r2.CreatedAt = []byte(`{"id":"y"}`), base.Add(time.Hour)
-	if err := db.SaveIdempotentResult(ctx, a, "key-1", r2); err != nil {
+	r2.Result, r2.CreatedAt = []byte(`{"id":"y"}`), base.Add(time.Hour)
+	if err := saveRecord(t, db, a, "key-1", r2); err != nil {
 		t.Fatal(err)
 	}
-	if got, _, _ := db.IdempotentResult(ctx, a, "key-1"); !reflect.DeepEqual(got, r2) {
+	if got, _, _ := loadRecord(t, db, a, "key-1"); !reflect.DeepEqual(got, r2) {
 		t.Fatalf("after replace = %+v; want %+v", got, r2)
 	}
 	// The replaced record's old index entry must not prune the new one.
@@ -43,8 +60,8 @@ func TestDB_PruneIdempotency(t *testing.T) {
 	db := mustOpen(t)
 	a := newID()
 	for i, key := range []string{"old1", "old2", "new"} {
-		r := IdempotentResult{Status: 201, CreatedAt: base.Add(time.Duration(i) * time.Hour)}
-		if err := db.SaveIdempotentResult(ctx, a, key, r); err != nil {
+		r := catalog.IdempotencyRecord{Fingerprint: "f", CreatedAt: base.Add(time.Duration(i) * time.Hour)}
+		if err := saveRecord(t, db, a, key, r); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -52,18 +69,18 @@ func TestDB_PruneIdempotency(t *testing.T) {
 		t.Fatalf("PruneIdempotency = %d, %v; want 2", n, err)
 	}
 	for key, want := range map[string]bool{"old1": false, "old2": false, "new": true} {
-		if _, ok, err := db.IdempotentResult(ctx, a, key); err != nil || ok != want {
-			t.Errorf("IdempotentResult(%s) found = %v, %v; want %v", key, ok, err, want)
+		if _, ok, err := loadRecord(t, db, a, key); err != nil || ok != want {
+			t.Errorf("record %s found = %v, %v; want %v", key, ok, err, want)
 		}
 	}
 }
 
 // Ensure that empty and oversized keys are Invalid.
-func TestDB_IdempotentResult_BadKey(t *testing.T) {
+func TestTx_IdempotencyRecord_BadKey(t *testing.T) {
 	db := mustOpen(t)
-	for _, key := range []string{"", strings.Repeat("k", 256)} {
-		_, _, err := db.IdempotentResult(ctx, newID(), key)
+	for _, key := range []string{"", strings.Repeat("k", catalog.MaxIdempotencyKeyLen+1)} {
+		_, _, err := loadRecord(t, db, newID(), key)
 		wantCode(t, err, catalog.Invalid)
-		wantCode(t, db.SaveIdempotentResult(ctx, newID(), key, IdempotentResult{}), catalog.Invalid)
+		wantCode(t, saveRecord(t, db, newID(), key, catalog.IdempotencyRecord{}), catalog.Invalid)
 	}
 }

@@ -31,35 +31,38 @@ func (r imageRecord) image() catalog.Image {
 // CreateImage records a processed photo. Image IDs are fresh UUIDs, so an
 // existing one is a Conflict rather than something to overwrite.
 func (db *DB) CreateImage(ctx context.Context, img catalog.Image) error {
+	return db.Update(ctx, func(tx catalog.Tx) error { return tx.CreateImage(img) })
+}
+
+func createImage(tx *bolt.Tx, img catalog.Image) error {
 	key, ok := parseID(img.ID)
 	if !ok {
 		return fmt.Errorf("storage: image ID %q is not a UUID", img.ID)
 	}
-	return db.update(ctx, func(tx *bolt.Tx) error {
-		images := tx.Bucket(bImages)
-		if images.Get(key[:]) != nil {
-			return catalog.Errorf(catalog.Conflict, "image already exists")
-		}
-		return putJSON(images, key[:], toImageRecord(img))
-	})
+	images := tx.Bucket(bImages)
+	if images.Get(key[:]) != nil {
+		return catalog.Errorf(catalog.Conflict, "image already exists")
+	}
+	return putJSON(images, key[:], toImageRecord(img))
+}
+
+// getImage loads an image's metadata inside tx.
+func getImage(tx *bolt.Tx, key []byte) (catalog.Image, error) {
+	var r imageRecord
+	found, err := getJSON(tx.Bucket(bImages), key, &r)
+	if !found || err != nil {
+		return catalog.Image{}, orNotFound(err, "image")
+	}
+	return r.image(), nil
 }
 
 // Image returns the metadata of a photo.
 func (db *DB) Image(ctx context.Context, id string) (catalog.Image, error) {
-	key, ok := parseID(id)
-	if !ok {
-		return catalog.Image{}, notFound("image")
-	}
-	var r imageRecord
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		found, err := getJSON(tx.Bucket(bImages), key[:], &r)
-		if !found {
-			return orNotFound(err, "image")
-		}
+	var img catalog.Image
+	err := db.View(ctx, func(tx catalog.Tx) error {
+		var err error
+		img, err = tx.Image(id)
 		return err
 	})
-	if err != nil {
-		return catalog.Image{}, err
-	}
-	return r.image(), nil
+	return img, err
 }

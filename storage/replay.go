@@ -54,7 +54,7 @@ type logEntry struct {
 // once however many of the entries mention it.
 func resolve(tx *bolt.Tx, entries []logEntry) ([]catalog.Change, error) {
 	cards := map[[idLen]byte]catalog.Card{}
-	accounts := map[[idLen]byte]catalog.Account{}
+	publishers := map[[idLen]byte]*catalog.Publisher{}
 	out := make([]catalog.Change, 0, len(entries))
 	for _, e := range entries {
 		r := e.rec
@@ -66,14 +66,24 @@ func resolve(tx *bolt.Tx, entries []logEntry) ([]catalog.Change, error) {
 			continue
 		}
 		card, err := cached(cards, r.subject, func(k []byte) (catalog.Card, error) { return getCard(tx, k) })
+		if catalog.ErrorCode(err) == catalog.NotFound {
+			// The card was withdrawn and purged since: all anyone may
+			// learn of it now is that it is gone.
+			ch.Kind, ch.Card = catalog.CardWithdrawn, &catalog.Card{ID: formatID(r.subject[:]), SupplierID: ch.SupplierID, Withdrawn: true}
+			out = append(out, ch)
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
-		supplier, err := cached(accounts, r.supplier, func(k []byte) (catalog.Account, error) { return getAccount(tx, k) })
+		supplier, err := cached(publishers, r.supplier, func(k []byte) (*catalog.Publisher, error) {
+			a, err := getAccount(tx, k)
+			return a.Publisher(), err
+		})
 		if err != nil {
 			return nil, err
 		}
-		ch.Card, ch.Supplier = &card, &supplier
+		ch.Card, ch.Supplier = &card, supplier
 		out = append(out, ch)
 	}
 	return out, nil

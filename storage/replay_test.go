@@ -13,12 +13,13 @@ import (
 
 // replayFixture fills db with a random history of card and follow changes
 // by several suppliers and two distributors, and returns every change as
-// published, in order.
+// the log's tailers read it, in order.
 func replayFixture(t *testing.T, db *DB, suppliers []catalog.Account, dists []string) []catalog.Change {
 	t.Helper()
-	var log []catalog.Change
-	db.SetPublisher(func(ch catalog.Change) { log = append(log, ch) })
-	defer db.SetPublisher(nil)
+	info, err := db.Log(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	rng := rand.New(rand.NewPCG(3, 4))
 	var live []catalog.Card
 	for range 300 {
@@ -43,6 +44,10 @@ func replayFixture(t *testing.T, db *DB, suppliers []catalog.Account, dists []st
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+	log, err := db.LogChanges(ctx, info.Last, 1000)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return log
 }
@@ -139,7 +144,7 @@ func checkChanges(t *testing.T, db *DB, strategy string, got, want []catalog.Cha
 		}
 		card, _ := db.Card(ctx, w.Card.ID)
 		supplier, _ := db.Account(ctx, w.SupplierID)
-		if g.Follow != nil || !reflect.DeepEqual(*g.Card, card) || !reflect.DeepEqual(*g.Supplier, supplier) {
+		if g.Follow != nil || !reflect.DeepEqual(*g.Card, card) || !reflect.DeepEqual(*g.Supplier, *supplier.Publisher()) {
 			t.Fatalf("change %d carries %+v / %+v; want the card and supplier as now", g.Seq, g.Card, g.Supplier)
 		}
 	}

@@ -30,22 +30,24 @@ const maxTokenHashLen = 256
 // CreateSession stores a session. Token hashes come from 256 random bits,
 // so an existing one means a bug, reported as a Conflict.
 func (db *DB) CreateSession(ctx context.Context, s catalog.Session) error {
+	return db.update(ctx, func(tx *bolt.Tx) error { return createSession(tx, s) })
+}
+
+func createSession(tx *bolt.Tx, s catalog.Session) error {
 	if s.TokenHash == "" || len(s.TokenHash) > maxTokenHashLen {
 		return catalog.Errorf(catalog.Invalid, "session has no valid token hash")
 	}
 	r := sessionRecord{AccountID: s.AccountID, CreatedAt: s.CreatedAt, ExpiresAt: s.ExpiresAt,
 		Ticket: s.Ticket, ParentHash: s.ParentHash}
 	key := []byte(s.TokenHash)
-	return db.update(ctx, func(tx *bolt.Tx) error {
-		sessions := tx.Bucket(bSessions)
-		if sessions.Get(key) != nil {
-			return catalog.Errorf(catalog.Conflict, "session already exists")
-		}
-		if err := putJSON(sessions, key, r); err != nil {
-			return err
-		}
-		return tx.Bucket(bSessionExpiry).Put(expiryKey(r.ExpiresAt, key), nil)
-	})
+	sessions := tx.Bucket(bSessions)
+	if sessions.Get(key) != nil {
+		return catalog.Errorf(catalog.Conflict, "session already exists")
+	}
+	if err := putJSON(sessions, key, r); err != nil {
+		return err
+	}
+	return tx.Bucket(bSessionExpiry).Put(expiryKey(r.ExpiresAt, key), nil)
 }
 
 // Session returns the session with the given token hash, expired or not:

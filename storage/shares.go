@@ -34,25 +34,43 @@ type shareRecord struct {
 
 func (r shareRecord) share() share.Share { return share.Share(r) }
 
-// CreateShare stores a new share and indexes it under its distributor.
+// shareTx is share.Tx: catalog's Tx plus the shares.
+type shareTx struct{ *tx }
+
+// UpdateShares runs fn as one unit of work over every store and the shares.
+func (db *DB) UpdateShares(ctx context.Context, fn func(tx share.Tx) error) error {
+	return db.Update(ctx, func(t catalog.Tx) error { return fn(shareTx{t.(*tx)}) })
+}
+
+// ViewShares runs fn in a read-only transaction over every store and the
+// shares.
+func (db *DB) ViewShares(ctx context.Context, fn func(tx share.Tx) error) error {
+	return db.View(ctx, func(t catalog.Tx) error { return fn(shareTx{t.(*tx)}) })
+}
+
+// CreateShare stores a new share in a unit of work of its own (the share
+// service creates shares inside its own); tests use it.
 func (db *DB) CreateShare(ctx context.Context, s share.Share) error {
+	return db.UpdateShares(ctx, func(tx share.Tx) error { return tx.CreateShare(s) })
+}
+
+// CreateShare stores a new share and indexes it under its distributor.
+func (t shareTx) CreateShare(s share.Share) error {
 	dist, ok := parseID(s.DistributorID)
 	if !ok {
 		return notFound("distributor")
 	}
-	return db.update(ctx, func(tx *bolt.Tx) error {
-		shares, index, err := shareBuckets(tx)
-		if err != nil {
-			return err
-		}
-		if shares.Get([]byte(s.ID)) != nil {
-			return catalog.Errorf(catalog.Conflict, "share already exists")
-		}
-		if err := putJSON(shares, []byte(s.ID), shareRecord(s)); err != nil {
-			return err
-		}
-		return index.Put(join(dist[:], nanos(s.CreatedAt), []byte(s.ID)), nil)
-	})
+	shares, index, err := shareBuckets(t.tx.tx)
+	if err != nil {
+		return err
+	}
+	if shares.Get([]byte(s.ID)) != nil {
+		return catalog.Errorf(catalog.Conflict, "share already exists")
+	}
+	if err := putJSON(shares, []byte(s.ID), shareRecord(s)); err != nil {
+		return err
+	}
+	return index.Put(join(dist[:], nanos(s.CreatedAt), []byte(s.ID)), nil)
 }
 
 func shareBuckets(tx *bolt.Tx) (*bolt.Bucket, *bolt.Bucket, error) {

@@ -2,8 +2,12 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"strings"
+	"time"
+
+	"github.com/weigong/weigong/storage"
 )
 
 // serveConfig is what `weigong serve` is told by flags and environment.
@@ -15,6 +19,9 @@ type serveConfig struct {
 	NoRateLimit    bool
 	Demo           bool
 	SecureCookies  bool
+	// Retention is how long the change log keeps changes for replay;
+	// older cursors get 409 / resync.
+	Retention time.Duration
 }
 
 // parseServeFlags reads flags, each defaulting to its environment variable
@@ -30,8 +37,13 @@ func parseServeFlags(args []string) (serveConfig, error) {
 	fs.BoolVar(&cfg.NoRateLimit, "no-rate-limit", envBool("WEIGONG_NO_RATE_LIMIT"), "turn rate limits off, for load tests (WEIGONG_NO_RATE_LIMIT)")
 	fs.BoolVar(&cfg.Demo, "demo", envBool("WEIGONG_DEMO"), "seed a demo supplier and distributor on an empty data dir (WEIGONG_DEMO)")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", envBool("WEIGONG_SECURE_COOKIES"), "mark the session cookie Secure; use behind HTTPS (WEIGONG_SECURE_COOKIES)")
+	fs.DurationVar(&cfg.Retention, "retention", envDuration("WEIGONG_RETENTION", storage.DefaultChangeRetention),
+		"how long changes stay replayable, e.g. 720h; older cursors get 409 / resync (WEIGONG_RETENTION)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
+	}
+	if cfg.Retention < time.Hour {
+		return cfg, fmt.Errorf("--retention must be at least 1h, not %s", cfg.Retention)
 	}
 	for _, o := range strings.Split(allowed, ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -47,6 +59,22 @@ func env(name, fallback string) string {
 		return v
 	}
 	return fallback
+}
+
+// envDuration reads a duration such as "720h" from the environment; an
+// unparsable value falls back, and flag parsing then reports nothing, so
+// it is checked: a typo must not silently keep the default.
+func envDuration(name string, fallback time.Duration) time.Duration {
+	v, ok := os.LookupEnv(name)
+	if !ok {
+		return fallback
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "weigong: %s=%q is not a duration (such as 720h); using %s\n", name, v, fallback)
+		return fallback
+	}
+	return d
 }
 
 func envBool(name string) bool {

@@ -64,8 +64,7 @@ func createDemo(ctx context.Context, cat *catalog.Service, pipe *assets.Pipeline
 		return err
 	}
 	contact, bio := "wx_silkworks", "二十年丝绸工厂，一件代发。Silk factory since 2005, drop-shipping welcome."
-	supplier, err = cat.UpdateProfile(ctx, supplier, catalog.ProfileInput{Contact: &contact, Bio: &bio, Levels: &[]string{"standard", "gold"}})
-	if err != nil {
+	if _, err := cat.UpdateProfile(ctx, supplier, catalog.ProfileInput{Contact: &contact, Bio: &bio, Levels: &[]string{"standard", "gold"}}); err != nil {
 		return err
 	}
 	for i, p := range demoProducts {
@@ -97,7 +96,7 @@ func createDemoCard(ctx context.Context, cat *catalog.Service, pipe *assets.Pipe
 			return err
 		}
 		img.Width, img.Height = photo.Width, photo.Height
-		if err := cat.SaveImage(ctx, img); err != nil {
+		if _, _, err := cat.SaveImage(ctx, img); err != nil {
 			return err
 		}
 		ids = append(ids, img.ID)

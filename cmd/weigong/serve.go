@@ -45,6 +45,9 @@ type node struct {
 	views    *share.ViewCounter
 	stream   *stream.Handler
 	http     *server.Server
+	// relay tails the change log and feeds the hub through the bus.
+	relay *feed.Tailer
+	sweep *sweeper
 }
 
 // openNode opens the data directory and wires the services together. This
@@ -63,22 +66,32 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 		return nil, err
 	}
 	n := &node{db: db, blobs: blobs, pipeline: assets.NewPipeline(runtime.NumCPU())}
-	n.catalog = catalog.NewService(catalog.Stores{Accounts: db, Sessions: db, Images: db, Cards: db, Follows: db})
-	bus := feed.NewLocalBus()
-	db.SetPublisher(bus.Publish)
+	n.catalog = catalog.NewService(catalog.Stores{Units: db, Accounts: db, Sessions: db, Images: db, Cards: db, Follows: db})
 	feedService := &feed.Service{Store: db, Follows: db, Accounts: db}
 	info, err := db.Log(context.Background())
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
+	// Writes only append to the change log; the relay tails it and hands
+	// each change to the bus, whose subscriber is this node's hub. The
+	// relay's position is fixed now, before any websocket can replay.
+	bus := feed.NewLocalBus()
 	hub := feed.NewHub(info.ID, bus, db, log)
+	hub.RepairGapsFrom(db)
+	n.relay = &feed.Tailer{Log: db, Logger: log,
+		Handle: func(_ context.Context, c catalog.Change) error { bus.Publish(c); return nil }}
+	if err := n.relay.Start(context.Background()); err != nil {
+		db.Close()
+		return nil, err
+	}
+	n.sweep = &sweeper{db: db, retention: cfg.Retention, now: func() time.Time { return time.Now().UTC() }, log: log}
 	n.views = share.NewViewCounter(db, time.Hour)
 	shares := &share.Service{Shares: db, Catalog: n.catalog, Views: n.views}
 	n.http = server.New(server.Config{Origin: cfg.Origin, AllowedOrigins: cfg.AllowedOrigins,
 		RateLimits: !cfg.NoRateLimit, SecureCookies: cfg.SecureCookies},
 		server.Deps{Catalog: n.catalog, Feed: feedService, Pipeline: n.pipeline, Blobs: blobs,
-			Shares: shares, DB: db, Log: log})
+			Shares: shares, Log: log})
 	n.stream = &stream.Handler{Hub: hub, Feed: feedService, Authenticate: n.http.StreamAuth,
 		SessionValid: n.catalog.SessionValid, Logger: log}
 	n.http.MountStream(n.stream, n.stream.CloseSession)
@@ -105,7 +118,8 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io.Wri
 	background, cancelBackground := context.WithCancel(context.Background())
 	defer cancelBackground()
 	go n.views.Run(background, 2*time.Second)
-	go sweep(background, n.db, log)
+	go n.sweep.run(background)
+	go func() { _ = n.relay.Run(background) }()
 
 	served := make(chan error, 1)
 	go func() { served <- n.http.App().Listener(ln) }()
@@ -132,25 +146,4 @@ func drain(n *node, stopBackground context.CancelFunc, log *slog.Logger) error {
 		log.Error("flushing view counts", "err", ferr)
 	}
 	return err
-}
-
-// sweep deletes expired sessions, idempotency records and old changes
-// once an hour.
-func sweep(ctx context.Context, db *storage.DB, log *slog.Logger) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		now := time.Now().UTC()
-		if _, err := db.PruneSessions(ctx, now); err != nil {
-			log.Error("pruning sessions", "err", err)
-		}
-		if _, err := db.PruneIdempotency(ctx, now.Add(-server.IdempotencyWindow)); err != nil {
-			log.Error("pruning idempotency records", "err", err)
-		}
-	}
 }

@@ -22,15 +22,23 @@ import (
 )
 
 // openStores is the one place that chooses the stores under these tests:
-// the real bbolt database in a temporary directory, publishing to bus
-// after commit as in production.
+// the real bbolt database in a temporary directory, with a relay tailing
+// its change log into bus, as in production.
 var openStores = func(t testing.TB, bus feed.Bus) feedtest.Stores {
 	db, err := storage.Open(filepath.Join(t.TempDir(), "weigong.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.SetPublisher(bus.Publish)
+	relay := &feed.Tailer{Log: db, Handle: func(_ context.Context, c catalog.Change) error { bus.Publish(c); return nil }}
+	if err := relay.Start(bg); err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(bg)
+	done := make(chan struct{})
+	go func() { defer close(done); _ = relay.Run(ctx) }()
 	t.Cleanup(func() {
+		stop()
+		<-done
 		if err := db.Check(); err != nil {
 			t.Errorf("database check: %v", err)
 		}

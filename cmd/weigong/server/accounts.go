@@ -81,7 +81,7 @@ func (s *Server) updateMe(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(account.PrivateView())
+	return c.JSON(account)
 }
 
 // newTicket issues a single-use websocket ticket (POST /v1/feed/tickets).

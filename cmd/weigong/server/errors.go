@@ -11,15 +11,16 @@ import (
 
 // statusOf is the one table that maps domain error codes to HTTP status.
 var statusOf = map[catalog.Code]int{
-	catalog.Invalid:          fiber.StatusBadRequest,
-	catalog.Unauthorized:     fiber.StatusUnauthorized,
-	catalog.Forbidden:        fiber.StatusForbidden,
-	catalog.NotFound:         fiber.StatusNotFound,
-	catalog.Conflict:         fiber.StatusConflict,
-	catalog.TooLarge:         fiber.StatusRequestEntityTooLarge,
-	catalog.UnsupportedMedia: fiber.StatusUnsupportedMediaType,
-	catalog.RateLimited:      fiber.StatusTooManyRequests,
-	catalog.Internal:         fiber.StatusInternalServerError,
+	catalog.Invalid:            fiber.StatusBadRequest,
+	catalog.Unauthorized:       fiber.StatusUnauthorized,
+	catalog.Forbidden:          fiber.StatusForbidden,
+	catalog.NotFound:           fiber.StatusNotFound,
+	catalog.Conflict:           fiber.StatusConflict,
+	catalog.PreconditionFailed: fiber.StatusPreconditionFailed,
+	catalog.TooLarge:           fiber.StatusRequestEntityTooLarge,
+	catalog.UnsupportedMedia:   fiber.StatusUnsupportedMediaType,
+	catalog.RateLimited:        fiber.StatusTooManyRequests,
+	catalog.Internal:           fiber.StatusInternalServerError,
 }
 
 // codeOfStatus maps fiber's own errors (body too large, unknown route,

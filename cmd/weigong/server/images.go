@@ -1,6 +1,11 @@
 package server
 
 import (
+	"context"
+	"crypto/sha256"
+	"io"
+	"mime/multipart"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/weigong/weigong/assets"
@@ -31,19 +36,57 @@ func (s *Server) uploadImage(c *fiber.Ctx) error {
 		return err
 	}
 	defer f.Close()
-	photo, err := s.pipeline.Process(c.UserContext(), f)
+	ctx := c.UserContext()
+	if cond := conditionsOf(c); cond != nil && cond.Key != "" {
+		if cond.Fingerprint, err = photoFingerprint(c, f); err != nil {
+			return err
+		}
+		if first, done, err := s.catalog.ReplayedImage(ctx, *account); err != nil || done {
+			return replyImage(c, first, err)
+		}
+	}
+	photo, err := s.pipeline.Process(ctx, f)
 	if err != nil {
 		return err
 	}
-	ctx := c.UserContext()
 	if err := assets.SavePhoto(ctx, s.blobs, img.ID, photo); err != nil {
 		return err
 	}
 	img.Width, img.Height = photo.Width, photo.Height
-	if err := s.catalog.SaveImage(ctx, img); err != nil {
+	view, replayed, err := s.catalog.SaveImage(ctx, img)
+	if err != nil || replayed {
+		// Another attempt with the same key finished first: its image is
+		// the answer, and this attempt's files are nobody's.
+		s.deletePhoto(img.ID)
+	}
+	return replyImage(c, view, err)
+}
+
+func replyImage(c *fiber.Ctx, view catalog.ImageView, err error) error {
+	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(catalog.ViewImages([]catalog.Image{img})[0])
+	return c.Status(fiber.StatusCreated).JSON(view)
+}
+
+// photoFingerprint identifies an upload by the photo's bytes, and rewinds
+// the file for the pipeline.
+func photoFingerprint(c *fiber.Ctx, f multipart.File) (string, error) {
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return "", err
+	}
+	return fingerprint(c, h.Sum(nil)), nil
+}
+
+// deletePhoto removes the files of an image that was never recorded.
+func (s *Server) deletePhoto(id string) {
+	if err := assets.DeletePhoto(context.Background(), s.blobs, id); err != nil {
+		s.log.Warn("deleting an unrecorded photo", "image", id, "err", err)
+	}
 }
 
 // media serves a photo (GET /media/{id}/{grid|display}.jpg). Photos are

@@ -27,13 +27,13 @@ func (s *Server) routes() {
 	v1 := app.Group("/v1", noStore, s.identify)
 	v1.Delete("/sessions/current", requireAuth, s.signOut)
 	v1.Get("/me", requireAuth, s.me)
-	v1.Patch("/me", requireAuth, s.updateMe)
+	v1.Patch("/me", requireAuth, s.conditions, s.updateMe)
 
-	v1.Post("/images", requireAuth, s.idempotent, s.uploadImage)
-	v1.Post("/cards", requireAuth, s.idempotent, s.createCard)
+	v1.Post("/images", requireAuth, s.conditions, s.uploadImage)
+	v1.Post("/cards", requireAuth, s.conditions, s.createCard)
 	v1.Get("/cards/:id", s.getCard)
-	v1.Patch("/cards/:id", requireAuth, s.updateCard)
-	v1.Delete("/cards/:id", requireAuth, s.withdrawCard)
+	v1.Patch("/cards/:id", requireAuth, s.conditions, s.updateCard)
+	v1.Delete("/cards/:id", requireAuth, s.conditions, s.withdrawCard)
 
 	v1.Get("/suppliers/:supplier", s.getSupplier)
 	v1.Get("/suppliers/:supplier/cards", s.supplierCards)
@@ -41,13 +41,13 @@ func (s *Server) routes() {
 	v1.Delete("/suppliers/:supplier/follow", requireAuth, s.unfollow)
 	v1.Get("/me/following", requireAuth, s.following)
 	v1.Get("/me/followers", requireAuth, s.followers)
-	v1.Patch("/me/followers/:distributor", requireAuth, s.updateFollower)
+	v1.Patch("/me/followers/:distributor", requireAuth, s.conditions, s.updateFollower)
 
 	v1.Get("/feed", requireAuth, s.feedPage)
 	v1.Get("/feed/events", requireAuth, s.feedEvents)
 	v1.Post("/feed/tickets", requireAuth, s.newTicket)
 
-	v1.Post("/shares", requireAuth, s.idempotent, s.createShare)
+	v1.Post("/shares", requireAuth, s.conditions, s.createShare)
 	v1.Get("/shares", requireAuth, s.listShares)
 	v1.Delete("/shares/:id", requireAuth, s.deleteShare)
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/weigong/weigong/catalog"
 	"github.com/weigong/weigong/feed"
 	"github.com/weigong/weigong/share"
-	"github.com/weigong/weigong/storage"
 )
 
 // Config is what the operator chooses (flags and environment).
@@ -36,7 +35,6 @@ type Deps struct {
 	Pipeline *assets.Pipeline
 	Blobs    assets.BlobStore
 	Shares   *share.Service
-	DB       *storage.DB
 	Log      *slog.Logger
 }
 
@@ -51,9 +49,7 @@ type Server struct {
 	blobs    assets.BlobStore
 	shares   *share.Service
 	collages *share.Collages
-	db       *storage.DB
 	limits   limits
-	idem     *idempotency
 	// stream serves the websocket feed; nil until MountStream.
 	stream fiber.Handler
 	// closeSession closes the websockets of a revoked token; may be nil.
@@ -71,8 +67,7 @@ const (
 func New(cfg Config, d Deps) *Server {
 	s := &Server{cfg: cfg, log: newLogger(d.Log), catalog: d.Catalog, feed: d.Feed,
 		pipeline: d.Pipeline, blobs: d.Blobs, shares: d.Shares, collages: &share.Collages{Blobs: d.Blobs},
-		db: d.DB, limits: newLimits(cfg.RateLimits)}
-	s.idem = newIdempotency(d.DB)
+		limits: newLimits(cfg.RateLimits)}
 	s.app = fiber.New(fiber.Config{
 		Immutable:             true,
 		BodyLimit:             maxRequestBody,

@@ -83,13 +83,9 @@ func (s *Server) updateFollower(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	f, err := s.catalog.UpdateFollower(c.UserContext(), *caller(c), c.Params("distributor"), in)
+	item, err := s.catalog.UpdateFollower(c.UserContext(), *caller(c), c.Params("distributor"), in)
 	if err != nil {
 		return err
 	}
-	d, err := s.catalog.Accounts.Account(c.UserContext(), f.DistributorID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(catalog.FollowerItem{Distributor: d.PublicView(true), State: f.State, Level: f.Level, Since: f.Since})
+	return c.JSON(item)
 }

@@ -14,12 +14,16 @@ import (
 	"github.com/weigong/weigong/feed"
 )
 
-// Stores is every store the feed tests touch.
+// Stores is every store the feed tests touch, with the one-write-each
+// helpers that both the in-memory double and the bbolt store offer.
 type Stores interface {
 	feed.Store
 	catalog.AccountStore
 	catalog.CardStore
 	catalog.FollowStore
+	CreateAccount(ctx context.Context, a catalog.Account) error
+	SaveCard(ctx context.Context, c catalog.Card, kind catalog.ChangeKind) (catalog.Change, error)
+	SaveFollow(ctx context.Context, f catalog.Follow) (catalog.Change, error)
 }
 
 // World creates accounts, follows and cards in Stores, failing the test on

@@ -16,7 +16,7 @@ func (s *Store) SaveCard(ctx context.Context, c catalog.Card, kind catalog.Chang
 			return catalog.Change{}, notFound("supplier")
 		}
 		s.cards[c.ID] = c
-		return catalog.Change{Kind: kind, SupplierID: c.SupplierID, At: c.UpdatedAt, Card: &c, Supplier: &supplier}, nil
+		return catalog.Change{Kind: kind, SupplierID: c.SupplierID, At: c.UpdatedAt, Card: &c, Supplier: supplier.Publisher()}, nil
 	})
 }
 
@@ -74,7 +74,7 @@ func (s *Store) Changes(ctx context.Context, distributorID string, supplierIDs [
 		}
 		if c.Card != nil {
 			card, supplier := s.cards[c.Card.ID], s.accounts[c.SupplierID]
-			c.Card, c.Supplier = &card, &supplier
+			c.Card, c.Supplier = &card, supplier.Publisher()
 		}
 		out = append(out, c)
 	}
