@@ -3,6 +3,7 @@ package feed
 import (
 	"context"
 	"log/slog"
+	"sync/atomic"
 
 	"github.com/weigong/weigong/catalog"
 )
@@ -46,7 +47,16 @@ type Hub struct {
 	last    uint64
 	changes ChangeLog
 	scratch fanOutScratch
+
+	routed atomic.Pointer[func()] // see OnRouted
 }
+
+// OnRouted registers fn to run after each change has been routed to every
+// connection, in the goroutine that delivers changes, so that sinks which
+// hold frames back to write several at once (package feed/stream) know
+// when a change's frames are all queued. fn must be quick and must not
+// block on sockets. A later call replaces fn.
+func (h *Hub) OnRouted(fn func()) { h.routed.Store(&fn) }
 
 // RepairGapsFrom makes the hub re-read from the log any change that the
 // bus skipped, instead of routing past it. Call it before changes flow.
@@ -118,6 +128,9 @@ func (h *Hub) onChange(c catalog.Change) {
 	}
 	h.route(c)
 	h.last = c.Seq
+	if fn := h.routed.Load(); fn != nil {
+		(*fn)()
+	}
 }
 
 // fillGap routes the changes between the last routed one and next, read

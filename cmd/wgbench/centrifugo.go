@@ -62,6 +62,7 @@ func startCentrifugo(bin, dir string, frame []byte) (*centrifugoTarget, error) {
 		return nil, err
 	}
 	cmd := exec.Command(bin, "--config", path)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM} // if wgbench dies, so does the server
 	cmd.Dir = dir
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {

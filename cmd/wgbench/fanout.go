@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -41,8 +42,12 @@ type fanoutResult struct {
 	pubMean       time.Duration // publish round trip while fanning out
 	pubP99        time.Duration
 	rssIdleKiB    float64
-	frameBytes    int    // mean websocket message size received
-	sample        []byte // one delivered message, to give Centrifugo the same bytes
+	// serverCPU and clientCPU are CPU time (user + system) per delivery
+	// from the first publication to the last receipt: on a shared machine
+	// they move much less than the rates do.
+	serverCPU, clientCPU time.Duration
+	frameBytes           int    // mean websocket message size received
+	sample               []byte // one delivered message, to give Centrifugo the same bytes
 }
 
 // subscriber is one socket. Only its reader goroutine writes got; the
@@ -154,6 +159,11 @@ func runScenario(t target, sc scenario) (fanoutResult, error) {
 	sent := map[string]time.Time{}
 	acked := map[string]time.Time{}
 	var rtts []time.Duration
+	serverBefore, err := processCPU(t.pid())
+	if err != nil {
+		return res, err
+	}
+	clientBefore := selfCPU()
 	first := time.Now()
 	for i := range sc.pubs {
 		t0 := time.Now()
@@ -173,6 +183,11 @@ func runScenario(t target, sc scenario) (fanoutResult, error) {
 	case <-time.After(30 * time.Second):
 		progress("%s: gave up waiting, %d of %d deliveries", t.name(), received.Load(), want)
 	}
+	serverAfter, err := processCPU(t.pid())
+	if err != nil {
+		return res, err
+	}
+	clientAfter := selfCPU()
 	res.closed = int(closed.Load())
 	for _, s := range subs {
 		s.conn.Close()
@@ -206,6 +221,8 @@ func runScenario(t target, sc scenario) (fanoutResult, error) {
 	res.pubMean = total / time.Duration(len(rtts))
 	_, res.pubP99, _ = percentiles(rtts)
 	if res.delivered > 0 {
+		res.serverCPU = (serverAfter - serverBefore) / time.Duration(res.delivered)
+		res.clientCPU = (clientAfter - clientBefore) / time.Duration(res.delivered)
 		res.perSecond = float64(res.delivered) / last.Sub(first).Seconds()
 		res.p50, res.p99, res.max = percentiles(fromSend)
 		_, res.ackP99, _ = percentiles(fromAck)
@@ -273,4 +290,31 @@ func rssKiB(pid int) (int64, error) {
 		}
 	}
 	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
+}
+
+// processCPU is a process's user + system CPU time so far, from
+// /proc/PID/stat (fields 14 and 15, in clock ticks of 10 ms).
+func processCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name (field 2) may hold spaces; count from its ')'.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("short /proc/%d/stat", pid)
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("parsing /proc/%d/stat", pid)
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
+}
+
+// selfCPU is this process's (the load client's) user + system CPU time.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -206,8 +206,8 @@ func runScenarios(t target, c config) (burst, paced fanoutResult, err error) {
 			return burst, paced, fmt.Errorf("%s, %s: %w", t.name(), x.sc, err)
 		}
 		f := *x.res
-		progress("%s, %s: %.0f deliveries/s, p50 %s p99 %s from send, missing %d, publish p99 %s, RSS/idle conn %.1f KiB",
-			t.name(), x.sc, f.perSecond, ms(f.p50), ms(f.p99), f.missing, ms(f.pubP99), f.rssIdleKiB)
+		progress("%s, %s: %.0f deliveries/s, p50 %s p99 %s from send, missing %d, publish p99 %s, CPU/delivery server %s client %s, RSS/idle conn %.1f KiB",
+			t.name(), x.sc, f.perSecond, ms(f.p50), ms(f.p99), f.missing, ms(f.pubP99), us(f.serverCPU), us(f.clientCPU), f.rssIdleKiB)
 	}
 	return burst, paced, nil
 }

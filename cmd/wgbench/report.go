@@ -34,6 +34,8 @@ func pick[R, T any](rs []R, f func(R) T) []T {
 	return out
 }
 
+func us(d time.Duration) string { return fmt.Sprintf("%.1f µs", float64(d)/float64(time.Microsecond)) }
+
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
 
 func verdict(ok bool) string {
@@ -92,19 +94,19 @@ func fanoutSection(ri runInfo, c config, r results) string {
 		res map[string][]fanoutResult
 	}{{c.burst, r.burst}, {c.paced, r.paced}} {
 		fmt.Fprintf(&b, "### %s\n\n", x.sc)
-		b.WriteString("| server | run | deliveries/s | p50 | p99 | max | p99 from answer | publish mean | publish p99 | missing | closed early | bytes/message |")
+		b.WriteString("| server | run | deliveries/s | p50 | p99 | max | p99 from answer | publish mean | publish p99 | server CPU/delivery | client CPU/delivery | missing | closed early | bytes/message |")
 		if x.sc.idleRSS {
 			b.WriteString(" RSS/idle conn |")
 		}
-		b.WriteString("\n|---|---|---|---|---|---|---|---|---|---|---|---|")
+		b.WriteString("\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 		if x.sc.idleRSS {
 			b.WriteString("---|")
 		}
 		b.WriteString("\n")
 		for _, name := range servers {
 			for i, f := range x.res[name] {
-				fmt.Fprintf(&b, "| %s | %d | %.0f | %s | %s | %s | %s | %s | %s | %d | %d | %d |", name, i+1, f.perSecond,
-					ms(f.p50), ms(f.p99), ms(f.max), ms(f.ackP99), ms(f.pubMean), ms(f.pubP99), f.missing, f.closed, f.frameBytes)
+				fmt.Fprintf(&b, "| %s | %d | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d | %d |", name, i+1, f.perSecond,
+					ms(f.p50), ms(f.p99), ms(f.max), ms(f.ackP99), ms(f.pubMean), ms(f.pubP99), us(f.serverCPU), us(f.clientCPU), f.missing, f.closed, f.frameBytes)
 				if x.sc.idleRSS {
 					fmt.Fprintf(&b, " %.1f KiB |", f.rssIdleKiB)
 				}
@@ -113,8 +115,8 @@ func fanoutSection(ri runInfo, c config, r results) string {
 		}
 		for _, name := range servers {
 			m := medians(x.res[name])
-			fmt.Fprintf(&b, "| **%s, median** | | **%.0f** | **%s** | **%s** | %s | %s | %s | %s | | | |", name, m.perSecond,
-				ms(m.p50), ms(m.p99), ms(m.max), ms(m.ackP99), ms(m.pubMean), ms(m.pubP99))
+			fmt.Fprintf(&b, "| **%s, median** | | **%.0f** | **%s** | **%s** | %s | %s | %s | %s | **%s** | %s | | | |", name, m.perSecond,
+				ms(m.p50), ms(m.p99), ms(m.max), ms(m.ackP99), ms(m.pubMean), ms(m.pubP99), us(m.serverCPU), us(m.clientCPU))
 			if x.sc.idleRSS {
 				fmt.Fprintf(&b, " **%.1f KiB** |", m.rssIdleKiB)
 			}
@@ -140,6 +142,8 @@ func medians(rs []fanoutResult) fanoutResult {
 		pubMean:    median(pick(rs, func(r fanoutResult) time.Duration { return r.pubMean })),
 		pubP99:     median(pick(rs, func(r fanoutResult) time.Duration { return r.pubP99 })),
 		rssIdleKiB: median(pick(rs, func(r fanoutResult) float64 { return r.rssIdleKiB })),
+		serverCPU:  median(pick(rs, func(r fanoutResult) time.Duration { return r.serverCPU })),
+		clientCPU:  median(pick(rs, func(r fanoutResult) time.Duration { return r.clientCPU })),
 	}
 }
 

@@ -25,6 +25,7 @@ var listening = regexp.MustCompile(`listening on http://(\S+)`)
 // two minutes, for the line that names the address.
 func startServer(bin, dir string) (*server, error) {
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", dir, "--no-rate-limit")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM} // if wgbench dies, so does the server
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err

@@ -10,35 +10,38 @@ import (
 )
 
 // conn is one websocket connection. It is the hub's feed.Sink: Send queues
-// a frame without blocking and Close starts closing without blocking; the
-// socket itself is written by a writer goroutine that exists only while
-// frames keep coming (see writeLoop) and read by the reader goroutine,
-// which also tears the connection down.
+// a frame without blocking and Close starts closing without blocking. The
+// socket is written by one owner at a time (busy): a worker of the
+// handler's writerPool, a goroutine of its own while its peer is slow
+// (writeSlow), or the goroutine that writes the close frame; it is read
+// by the reader goroutine, which also tears the connection down.
 type conn struct {
 	h         *Handler
 	ws        *websocket.Conn
 	raw       *wire
 	tokenHash string
-	lastSeen  atomic.Int64  // unix nanoseconds of the last frame from the peer
-	wake      chan struct{} // one token wakes a parked writer
+	lastSeen  atomic.Int64 // unix nanoseconds of the last frame from the peer
 
-	mu      sync.Mutex
-	queue   [][]byte
-	writing bool // a writer goroutine is running
-	parked  bool // and it waits for frames (or its idle timer)
-	closing bool
-	code    int // close code to send; 0 sends none
-	reason  string
-	closeBy time.Time // when the reader stops waiting for the peer's close
-	timer   *time.Timer
-	sub     *feed.Subscription
+	mu    sync.Mutex
+	queue [][]byte
+	spare [][]byte // the last batch's slice, for the next queue
+	busy  bool     // an owner writes the socket (see conn)
+	// scheduled: the connection waits in the flusher to be handed to the
+	// writer pool.
+	scheduled bool
+	closing   bool
+	code      int // close code to send; 0 sends none
+	reason    string
+	closeBy   time.Time // when the reader stops waiting for the peer's close
+	timer     *time.Timer
+	sub       *feed.Subscription
 
 	closeSent chan struct{} // closed once the close frame is written (or abandoned)
 	finished  chan struct{} // closed once the connection is torn down
 }
 
 func newConn(h *Handler, ws *websocket.Conn, raw *wire, tokenHash string) *conn {
-	c := &conn{h: h, ws: ws, raw: raw, tokenHash: tokenHash, wake: make(chan struct{}, 1),
+	c := &conn{h: h, ws: ws, raw: raw, tokenHash: tokenHash,
 		closeSent: make(chan struct{}), finished: make(chan struct{})}
 	c.lastSeen.Store(time.Now().UnixNano())
 	ws.SetReadLimit(maxMessage)
@@ -65,24 +68,17 @@ func (c *conn) Send(frame []byte) bool {
 		return false
 	}
 	c.queue = append(c.queue, frame)
-	c.kickWriter()
-	return true
-}
-
-// kickWriter makes sure a writer runs: it starts one, or wakes the one
-// that is parked; c.mu is held.
-func (c *conn) kickWriter() {
 	switch {
-	case !c.writing:
-		c.writing = true
-		go c.writeLoop()
-	case c.parked:
-		c.parked = false
-		select {
-		case c.wake <- struct{}{}:
-		default:
-		}
+	case c.busy || c.scheduled:
+		// The owner, or the flush, will take the frame.
+	case c.h.flush == nil:
+		c.busy = true
+		c.h.writers.push(c)
+	default:
+		c.scheduled = true
+		c.h.flush.schedule(c)
 	}
+	return true
 }
 
 // Close implements feed.Sink: it drops queued frames and has the writer
@@ -112,7 +108,10 @@ func (c *conn) startClosing(code int, reason string) bool {
 		return false
 	}
 	c.closing, c.code, c.reason, c.queue = true, code, reason, nil
-	c.kickWriter()
+	if !c.busy {
+		c.busy = true
+		go c.writeClose()
+	}
 	return true
 }
 

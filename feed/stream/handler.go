@@ -45,11 +45,17 @@ type Handler struct {
 	WriteWait    time.Duration // deadline of every write; 10 s
 	LingerTime   time.Duration // wait for the peer to close after a close frame; 2 s
 	QueueLen     int           // frames queued per connection before 4008; 256
-	Logger       *slog.Logger
+	// FlushInterval is the least time between two wake-ups of the writers
+	// under a burst of changes, so that a connection's frames of several
+	// changes go out in one write (see flusher); 5 ms, negative for none.
+	FlushInterval time.Duration
+	Logger        *slog.Logger
 
 	once     sync.Once
 	upgrader websocket.Upgrader
 	conns    registry
+	writers  *writerPool
+	flush    *flusher // nil: a frame goes to the writer pool at once
 }
 
 func (h *Handler) init() {
@@ -63,6 +69,14 @@ func (h *Handler) init() {
 		}
 		if h.Logger == nil {
 			h.Logger = slog.Default()
+		}
+		if h.FlushInterval == 0 {
+			h.FlushInterval = 5 * time.Millisecond
+		}
+		h.writers = newWriterPool()
+		if h.FlushInterval > 0 && h.Hub != nil {
+			h.flush = newFlusher(h.FlushInterval, h.writers)
+			h.Hub.OnRouted(h.flush.routed)
 		}
 		// Small buffers keep idle connections cheap: clients send only
 		// control frames (gorilla needs 14+125 bytes to peek at one), and

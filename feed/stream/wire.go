@@ -36,25 +36,49 @@ func (w *wire) Write(p []byte) (int, error) {
 	return w.Conn.Write(p)
 }
 
-// writeFrames writes frames as websocket text frames, as few system calls
-// as maxBatch allows, with one deadline for the whole batch.
-func (w *wire) writeFrames(frames [][]byte, deadline time.Time) error {
+// writeFrames writes frames as websocket text frames, in as few system
+// calls as maxBatch allows, with one deadline for the whole batch. When a
+// write fails it returns, with the error, the bytes not yet written: the
+// unwritten end of a frame and the frames after it, so that a writer that
+// timed out can finish the batch later without breaking the stream.
+func (w *wire) writeFrames(frames [][]byte, deadline time.Time) (rest []byte, err error) {
 	bp := batchPool.Get().(*[]byte)
 	b := (*bp)[:0]
 	w.mu.Lock()
-	err := w.Conn.SetWriteDeadline(deadline)
-	for i := 0; i < len(frames) && err == nil; i++ {
+	err = w.Conn.SetWriteDeadline(deadline)
+	i := 0
+	for ; i < len(frames) && err == nil; i++ {
 		b = appendTextFrame(b, frames[i])
 		if len(b) >= maxBatch || i == len(frames)-1 {
-			_, err = w.Conn.Write(b)
+			var n int
+			n, err = w.Conn.Write(b)
+			if err != nil {
+				rest = append(rest, b[n:]...)
+			}
 			b = b[:0]
 		}
 	}
 	w.mu.Unlock()
+	if err != nil {
+		for _, f := range frames[i:] {
+			rest = appendTextFrame(rest, f)
+		}
+	}
 	if cap(b) <= 4*maxBatch {
 		*bp = b[:0]
 		batchPool.Put(bp)
 	}
+	return rest, err
+}
+
+// writeBytes writes bytes that are already framed (the rest of a batch).
+func (w *wire) writeBytes(b []byte, deadline time.Time) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.Conn.SetWriteDeadline(deadline); err != nil {
+		return err
+	}
+	_, err := w.Conn.Write(b)
 	return err
 }
 

@@ -1,26 +1,69 @@
 package stream
 
 import (
+	"errors"
 	"io"
+	"net"
 	"time"
 
 	"github.com/gorilla/websocket"
 )
 
-// writerLinger is how long a writer goroutine waits for more frames before
-// it exits. Under a stream of events one goroutine writes batch after
-// batch (starting a goroutine per batch, and growing its stack each time,
-// was 14 % of the server's CPU per delivery); an idle connection has none.
-const writerLinger = time.Second
+// fastWriteWait bounds a pool worker's write: a peer that takes less than
+// a batch in this time gets a writer goroutine of its own (writeSlow), so
+// that no worker waits on it.
+const fastWriteWait = 50 * time.Millisecond
 
-// writeLoop drains the queue: each round takes every queued frame and
-// writes them as one batch (see wire.writeFrames). With the queue empty
-// it parks until Send wakes it or writerLinger passes, then exits. When
-// the connection is closing it writes the close frame and exits.
-func (c *conn) writeLoop() {
-	idle := time.NewTimer(writerLinger)
-	defer idle.Stop()
-	var spare [][]byte
+// writeQueued is a pool worker's turn on the connection, which is busy
+// (owned by the worker): it writes every queued frame as one batch, then
+// hands the connection back to the pool if more frames came meanwhile
+// (behind every other connection waiting, so that they come out batched
+// too), releases it, or passes it on to the goroutine that writes the
+// close frame.
+func (c *conn) writeQueued() {
+	c.mu.Lock()
+	if c.closing {
+		c.mu.Unlock()
+		go c.writeClose()
+		return
+	}
+	batch := c.queue
+	c.queue, c.spare = c.spare, nil
+	c.mu.Unlock()
+	rest, err := c.raw.writeFrames(batch, time.Now().Add(fastWriteWait))
+	clear(batch) // the frames are shared; let them go
+	if isTimeout(err) {
+		go c.writeSlow(rest)
+		return
+	}
+	if err != nil {
+		c.abort()
+	}
+	c.mu.Lock()
+	c.spare = batch[:0]
+	switch {
+	case c.closing:
+		c.mu.Unlock()
+		go c.writeClose()
+	case len(c.queue) > 0:
+		c.mu.Unlock()
+		c.h.writers.push(c)
+	default:
+		c.busy = false
+		c.mu.Unlock()
+	}
+}
+
+// writeSlow owns a connection whose peer did not take a batch within
+// fastWriteWait: it writes the rest of that batch, then everything queued,
+// each write under the full WriteWait, until the queue is empty (and the
+// connection is released) or the connection closes. Meanwhile the hub
+// keeps queueing, and closes the connection with 4008 when the queue is
+// full.
+func (c *conn) writeSlow(rest []byte) {
+	if err := c.raw.writeBytes(rest, time.Now().Add(c.h.WriteWait)); err != nil {
+		c.abort()
+	}
 	for {
 		c.mu.Lock()
 		if c.closing {
@@ -29,49 +72,26 @@ func (c *conn) writeLoop() {
 			return
 		}
 		batch := c.queue
+		c.queue = nil
 		if len(batch) == 0 {
-			c.parked = true
+			c.busy = false
 			c.mu.Unlock()
-			if !c.park(idle) {
-				return
-			}
-			continue
+			return
 		}
-		c.queue = spare
 		c.mu.Unlock()
 		c.write(batch)
-		clear(batch) // the frames are shared; let them go
-		spare = batch[:0]
 	}
 }
 
-// park waits for Send or Close to wake the writer. It reports false when
-// the writer has instead been idle for writerLinger and has retired.
-func (c *conn) park(idle *time.Timer) bool {
-	idle.Reset(writerLinger)
-	select {
-	case <-c.wake:
-		return true
-	case <-idle.C:
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.queue) > 0 || c.closing {
-		c.parked = false
-		return true
-	}
-	c.writing, c.parked = false, false
-	select { // a token sent just before the lock was taken
-	case <-c.wake:
-	default:
-	}
-	return false
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
-// write writes frames as one batch. A failed write leaves the websocket
-// unusable, so the connection is aborted.
+// write writes frames as one batch under the full WriteWait. A failed
+// write leaves the websocket unusable, so the connection is aborted.
 func (c *conn) write(frames [][]byte) error {
-	err := c.raw.writeFrames(frames, time.Now().Add(c.h.WriteWait))
+	_, err := c.raw.writeFrames(frames, time.Now().Add(c.h.WriteWait))
 	if err != nil {
 		c.abort()
 	}
