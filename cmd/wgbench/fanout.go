@@ -264,9 +264,9 @@ func connectAll(t target, n int) ([]*subscriber, error) {
 	return subs, first
 }
 
-// publishAlone times n publications back to back with no subscriber
-// connected: the baseline of the write path.
-func publishAlone(t target, n int) ([]time.Duration, error) {
+// publishAlone times n publications, with pause after each, with no
+// subscriber connected: the baseline of the write path.
+func publishAlone(t target, n int, pause time.Duration) ([]time.Duration, error) {
 	var rtts []time.Duration
 	for i := range n {
 		t0 := time.Now()
@@ -274,6 +274,7 @@ func publishAlone(t target, n int) ([]time.Duration, error) {
 			return nil, err
 		}
 		rtts = append(rtts, time.Since(t0))
+		time.Sleep(pause)
 	}
 	return rtts, nil
 }

@@ -21,7 +21,11 @@ type config struct {
 	bin, centrifugo, out string
 	runs                 int
 	burst, paced         scenario
-	alone                int // POSTs timed with no live follower
+	// post times POST /v1/cards with post.subs live followers, spaced so
+	// that each fan-out is over before the next POST; alone times the same
+	// POSTs with no live follower.
+	post                 scenario
+	alone                bool
 	feed                 bool
 	suppliers, feedCards int
 	concurrency          int
@@ -37,7 +41,9 @@ func main() {
 	flag.IntVar(&c.paced.subs, "paced-subs", 1000, "paced fan-out: subscribers")
 	flag.IntVar(&c.paced.pubs, "paced-pubs", 50, "paced fan-out: publications")
 	flag.DurationVar(&c.paced.pause, "pace", 20*time.Millisecond, "paced fan-out: pause after each publication")
-	flag.IntVar(&c.alone, "alone", 100, "POST /v1/cards timed back to back with no live follower, the baseline of the write path")
+	flag.IntVar(&c.post.subs, "post-subs", 5000, "write path: live followers while POST /v1/cards is timed (0: skip)")
+	flag.IntVar(&c.post.pubs, "post-pubs", 100, "write path: POSTs timed, with and without live followers")
+	flag.DurationVar(&c.post.pause, "post-pace", 100*time.Millisecond, "write path: pause after each timed POST")
 	flag.BoolVar(&c.feed, "feed", true, "measure feed reads too")
 	flag.IntVar(&c.suppliers, "suppliers", 200, "feed reads: suppliers the reader follows")
 	flag.IntVar(&c.feedCards, "feedcards", 200000, "feed reads: cards of those suppliers in all")
@@ -47,6 +53,7 @@ func main() {
 	flag.StringVar(&c.out, "out", "docs/BENCHMARKS.md", `markdown file whose "Fan-out" and "Feed reads" sections are replaced ("" = print only)`)
 	flag.Parse()
 	c.burst.idleRSS = true
+	c.alone = c.post.subs > 0
 	if err := run(c); err != nil {
 		fmt.Fprintln(os.Stderr, "wgbench:", err)
 		os.Exit(1)
@@ -56,17 +63,18 @@ func main() {
 // results are every run's figures, per server.
 type results struct {
 	burst, paced map[string][]fanoutResult // by target name
-	alone        [][]time.Duration         // Weigong's POSTs with no live follower, per run
+	post         []fanoutResult            // Weigong's timed POSTs with live followers
+	alone        [][]time.Duration         // and with none, per run
 	trivs, feeds []readResult
 	loads        []string
 }
 
 func run(c config) error {
 	if c.burst.subs < 1 || c.burst.pubs < 1 || c.paced.subs < 1 || c.paced.pubs < 1 || c.suppliers < 1 ||
-		c.feedCards < c.suppliers*2 || c.runs < 1 || c.alone < 1 {
+		c.feedCards < c.suppliers*2 || c.runs < 1 || c.post.subs < 0 || c.post.pubs < 1 {
 		return fmt.Errorf("sizes must be positive and feedcards at least twice suppliers")
 	}
-	followers := max(c.burst.subs, c.paced.subs)
+	followers := max(c.burst.subs, c.paced.subs, c.post.subs)
 	limit, err := raiseFileLimit()
 	if err != nil {
 		return fmt.Errorf("raising RLIMIT_NOFILE: %w", err)
@@ -156,11 +164,19 @@ func runWeigong(c config, dir string, data seeded, r *results) ([]byte, error) {
 	}
 	defer srv.stop()
 	t := &weigongTarget{srv: srv, data: data}
-	alone, err := publishAlone(t, c.alone)
-	if err != nil {
-		return nil, fmt.Errorf("posting alone: %w", err)
+	if c.alone {
+		alone, err := publishAlone(t, c.post.pubs, c.post.pause)
+		if err != nil {
+			return nil, fmt.Errorf("posting alone: %w", err)
+		}
+		post, err := runScenario(t, c.post)
+		if err != nil {
+			return nil, fmt.Errorf("posting to live followers: %w", err)
+		}
+		_, aloneP99, _ := percentiles(append([]time.Duration(nil), alone...))
+		progress("Weigong, POST /v1/cards p99: %s with %d live followers, %s with none", ms(post.pubP99), c.post.subs, ms(aloneP99))
+		r.alone, r.post = append(r.alone, alone), append(r.post, post)
 	}
-	r.alone = append(r.alone, alone)
 	burst, paced, err := runScenarios(t, c)
 	if err != nil {
 		return nil, err
