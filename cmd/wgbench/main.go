@@ -11,8 +11,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -42,8 +44,8 @@ func main() {
 	flag.IntVar(&c.paced.pubs, "paced-pubs", 50, "paced fan-out: publications")
 	flag.DurationVar(&c.paced.pause, "pace", 20*time.Millisecond, "paced fan-out: pause after each publication")
 	flag.IntVar(&c.post.subs, "post-subs", 5000, "write path: live followers while POST /v1/cards is timed (0: skip)")
-	flag.IntVar(&c.post.pubs, "post-pubs", 100, "write path: POSTs timed, with and without live followers")
-	flag.DurationVar(&c.post.pause, "post-pace", 100*time.Millisecond, "write path: pause after each timed POST")
+	flag.IntVar(&c.post.pubs, "post-pubs", 50, "write path: POSTs timed, with and without live followers")
+	flag.DurationVar(&c.post.pause, "post-pace", 400*time.Millisecond, "write path: pause after each timed POST")
 	flag.BoolVar(&c.feed, "feed", true, "measure feed reads too")
 	flag.IntVar(&c.suppliers, "suppliers", 200, "feed reads: suppliers the reader follows")
 	flag.IntVar(&c.feedCards, "feedcards", 200000, "feed reads: cards of those suppliers in all")
@@ -87,6 +89,7 @@ func run(c config) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
+	removeOnSignal(dir)
 	scratch := os.TempDir()
 	if st, err := os.Stat("/dev/shm"); err == nil && st.IsDir() {
 		scratch = "/dev/shm"
@@ -96,6 +99,7 @@ func run(c config) error {
 		return err
 	}
 	defer os.RemoveAll(scratch)
+	removeOnSignal(scratch)
 
 	feedCards, suppliers := c.feedCards, c.suppliers
 	if !c.feed {
@@ -164,6 +168,14 @@ func runWeigong(c config, dir string, data seeded, r *results) ([]byte, error) {
 	}
 	defer srv.stop()
 	t := &weigongTarget{srv: srv, data: data}
+	burst, paced, err := runScenarios(t, c)
+	if err != nil {
+		return nil, err
+	}
+	r.burst[t.name()] = append(r.burst[t.name()], burst)
+	r.paced[t.name()] = append(r.paced[t.name()], paced)
+	// After the fan-outs, whose 5,000 fresh connections are the ones the
+	// idle RSS is measured on.
 	if c.alone {
 		alone, err := publishAlone(t, c.post.pubs, c.post.pause)
 		if err != nil {
@@ -177,12 +189,6 @@ func runWeigong(c config, dir string, data seeded, r *results) ([]byte, error) {
 		progress("Weigong, POST /v1/cards p99: %s with %d live followers, %s with none", ms(post.pubP99), c.post.subs, ms(aloneP99))
 		r.alone, r.post = append(r.alone, alone), append(r.post, post)
 	}
-	burst, paced, err := runScenarios(t, c)
-	if err != nil {
-		return nil, err
-	}
-	r.burst[t.name()] = append(r.burst[t.name()], burst)
-	r.paced[t.name()] = append(r.paced[t.name()], paced)
 	if c.feed {
 		triv, feed, err := runFeedReads(srv.addr, data.feedToken, c.concurrency, c.duration)
 		if err != nil {
@@ -226,4 +232,16 @@ func runScenarios(t target, c config) (burst, paced fanoutResult, err error) {
 			t.name(), x.sc, f.perSecond, ms(f.p50), ms(f.p99), f.missing, ms(f.pubP99), us(f.serverCPU), us(f.clientCPU), f.rssIdleKiB)
 	}
 	return burst, paced, nil
+}
+
+// removeOnSignal removes dir if the tool is interrupted; the servers it
+// started die with it (Pdeathsig).
+func removeOnSignal(dir string) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ch
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}()
 }
