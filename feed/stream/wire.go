@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -25,14 +26,40 @@ var batchPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return
 // was 17 % and most of the rest of the server's CPU per delivery).
 // Gorilla still writes the control frames (ping, pong, close), each in one
 // Write; the mutex keeps those whole and between batches.
+//
+// Every write applies its own deadline under the mutex, right before it
+// writes: a deadline gorilla sets for a control frame (SetWriteDeadline)
+// is only recorded, so that it cannot stretch or cut the deadline of a
+// batch being written by another goroutine, and the other way round.
 type wire struct {
 	net.Conn
 	mu sync.Mutex
+	// controlDeadline is the deadline gorilla asked for its next write, in
+	// Unix nanoseconds; 0 is none.
+	controlDeadline atomic.Int64
 }
 
+// SetWriteDeadline records the deadline for gorilla's next write.
+func (w *wire) SetWriteDeadline(t time.Time) error {
+	var ns int64
+	if !t.IsZero() {
+		ns = t.UnixNano()
+	}
+	w.controlDeadline.Store(ns)
+	return nil
+}
+
+// Write is gorilla's: the 101 response and control frames.
 func (w *wire) Write(p []byte) (int, error) {
+	var deadline time.Time
+	if ns := w.controlDeadline.Load(); ns != 0 {
+		deadline = time.Unix(0, ns)
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if err := w.Conn.SetWriteDeadline(deadline); err != nil {
+		return 0, err
+	}
 	return w.Conn.Write(p)
 }
 

@@ -136,3 +136,35 @@ func TestWire_WriteFramesReturnsTheRest(t *testing.T) {
 		}
 	}
 }
+
+// deadlineRecorder records the write deadline in force at each Write.
+type deadlineRecorder struct {
+	net.Conn
+	deadline time.Time
+	seen     []time.Time
+}
+
+func (d *deadlineRecorder) SetWriteDeadline(t time.Time) error { d.deadline = t; return nil }
+
+func (d *deadlineRecorder) Write(p []byte) (int, error) {
+	d.seen = append(d.seen, d.deadline)
+	return len(p), nil
+}
+
+// Ensure that a deadline gorilla sets for a control frame governs that
+// frame only: a batch written in between keeps its own deadline, and the
+// control frame still gets gorilla's, not the batch's.
+func TestWire_DeadlinesDoNotCross(t *testing.T) {
+	rec := &deadlineRecorder{}
+	w := &wire{Conn: rec}
+	control := time.Now().Add(10 * time.Second)
+	batch := time.Now().Add(50 * time.Millisecond)
+	w.SetWriteDeadline(control) // gorilla, about to write a ping
+	if _, err := w.writeFrames([][]byte{[]byte(`{}`)}, batch); err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte{0x89, 0}) // gorilla's ping
+	if len(rec.seen) != 2 || !rec.seen[0].Equal(batch) || !rec.seen[1].Equal(control) {
+		t.Fatalf("deadlines at the writes: %v; want the batch's %v, then the ping's %v", rec.seen, batch, control)
+	}
+}
