@@ -91,7 +91,7 @@ func New(cfg Config, d Deps) *Server {
 //
 // A handler that also serves fasthttp natively (stream.Handler does) is
 // mounted without the net/http adaptor, which costs every open websocket
-// a goroutine and about 8 KiB (docs/BENCHMARKS.md); fasthttp must then
+// a goroutine and about 11 KiB (docs/BENCHMARKS.md); fasthttp must then
 // leave hijacked connections open.
 func (s *Server) MountStream(h http.Handler, closeSession func(tokenHash string)) {
 	s.closeSession = closeSession
