@@ -48,10 +48,23 @@ type Card struct {
 	FloorPrice   *int64
 	LevelPrices  map[string]int64
 	VolumePrices []VolumePrice
-	SoldOut      bool
-	Withdrawn    bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// SoldOut is the supplier's own flag; IsSoldOut adds running out of
+	// stock.
+	SoldOut bool
+	// Stock counts the pieces left of a card without variants; nil is
+	// unlimited. A card with variants counts each variant's instead.
+	Stock    *int64
+	Variants []Variant
+	// EarlyAccess, when set, hides the card from followers below its level
+	// until ReleaseAt; Released and ReleaseSeq (the Seq of its release
+	// change) are set when the window ends.
+	EarlyAccess *EarlyAccess
+	ReleaseAt   time.Time
+	Released    bool
+	ReleaseSeq  uint64
+	Withdrawn   bool
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 	// Version counts the card's writes, from 1; If-Match compares with it.
 	Version int64
 }
@@ -79,6 +92,9 @@ type CardInput struct {
 	VolumePrices *[]VolumePrice    `json:"volume_prices"`
 	Tags         *[]string         `json:"tags"`
 	SoldOut      *bool             `json:"sold_out"`
+	Stock        OptionalStock     `json:"stock"`
+	Variants     *[]Variant        `json:"variants"`
+	EarlyAccess  *EarlyAccess      `json:"early_access"`
 }
 
 // validateCard checks a card's fields after a create or a patch has been
@@ -97,6 +113,9 @@ func validateCard(c Card, supplier Account) error {
 		return Errorf(Invalid, "a card needs 1 to %d images", MaxImages)
 	}
 	if err := validateTags(c.Tags); err != nil {
+		return err
+	}
+	if err := validateStock(c); err != nil {
 		return err
 	}
 	return validatePrices(c, supplier)

@@ -25,6 +25,12 @@ func (s *Service) CreateCard(ctx context.Context, supplier Account, in CardInput
 		if err := applyCardInput(tx, &c, supplier, in); err != nil {
 			return CardView{}, err
 		}
+		if in.EarlyAccess != nil {
+			if err := validateEarlyAccess(in.EarlyAccess, supplier); err != nil {
+				return CardView{}, err
+			}
+			c.EarlyAccess, c.ReleaseAt = in.EarlyAccess, releaseAt(now, in.EarlyAccess)
+		}
 		if _, err := tx.SaveCard(c, CardPublished); err != nil {
 			return CardView{}, err
 		}
@@ -36,6 +42,9 @@ func (s *Service) CreateCard(ctx context.Context, supplier Account, in CardInput
 // The read, the check and the write are one unit of work: no other write
 // can fall between them.
 func (s *Service) UpdateCard(ctx context.Context, supplier Account, id string, in CardInput) (CardView, error) {
+	if in.EarlyAccess != nil {
+		return CardView{}, Errorf(Invalid, "early_access is chosen when posting a card")
+	}
 	return update(ctx, s, supplier.ID, func(tx Tx) (CardView, error) {
 		c, supplier, err := ownCard(ctx, tx, supplier, id)
 		if err != nil {
@@ -125,6 +134,10 @@ func applyCardInput(tx Tx, c *Card, supplier Account, in CardInput) error {
 	setIf(&c.VolumePrices, in.VolumePrices)
 	setIf(&c.Tags, in.Tags)
 	setIf(&c.SoldOut, in.SoldOut)
+	if in.Stock.Set {
+		c.Stock = in.Stock.Value
+	}
+	setIf(&c.Variants, in.Variants)
 	if in.ImageIDs != nil {
 		images, err := ownImages(tx, supplier, *in.ImageIDs)
 		if err != nil {
@@ -166,12 +179,14 @@ func ownImages(tx Tx, supplier Account, ids []string) ([]Image, error) {
 	return images, nil
 }
 
-// NewImage starts an upload: it checks that the owner may upload and gives
-// the image its ID, so the photo files can be written under that ID before
-// SaveImage records it. A card can never point at missing files.
+// NewImage starts an upload: it gives the image its ID, so the photo
+// files can be written under that ID before SaveImage records it, and a
+// card can never point at missing files. Suppliers upload card photos;
+// distributors upload after-sales evidence (only its owner can use an
+// image, so a distributor's photo never reaches a card).
 func (s *Service) NewImage(owner Account) (Image, error) {
-	if err := requireRole(owner, RoleSupplier); err != nil {
-		return Image{}, err
+	if owner.Role != RoleSupplier && owner.Role != RoleDistributor {
+		return Image{}, Errorf(Forbidden, "only suppliers and distributors upload photos")
 	}
 	return Image{ID: s.NewID(), OwnerID: owner.ID, CreatedAt: s.Now()}, nil
 }

@@ -12,7 +12,25 @@ const (
 	CardUpdated   ChangeKind = "card.updated"
 	CardWithdrawn ChangeKind = "card.withdrawn"
 	FollowChanged ChangeKind = "follow.changed"
+
+	// The kinds addressed to accounts rather than to a supplier's
+	// followers: an order's and an after-sale's two parties, and the
+	// supplier asked to approve a follow.
+	OrderSubmittedChange   ChangeKind = "order.submitted"
+	OrderUpdatedChange     ChangeKind = "order.updated"
+	AfterSaleUpdatedChange ChangeKind = "aftersale.updated"
+	FollowRequested        ChangeKind = "follow.requested"
 )
+
+// AddressedToAccounts reports whether changes of kind go to the accounts
+// they name (SupplierID and DistributorID) rather than to followers.
+func (k ChangeKind) AddressedToAccounts() bool {
+	switch k {
+	case OrderSubmittedChange, OrderUpdatedChange, AfterSaleUpdatedChange, FollowRequested:
+		return true
+	}
+	return false
+}
 
 // Change is one entry of the durable change log. Seq is assigned by the
 // store in the same transaction as the write it records, from one counter
@@ -29,9 +47,19 @@ type Change struct {
 	// Supplier is set for card changes: what the frame shows of the card's
 	// supplier and the levels prices are chosen by.
 	Supplier *Publisher
-	// Follow is set for follow changes; its State is StateNone when the
-	// follow was removed.
+	// Follow is set for follow changes (and follow.requested); its State
+	// is StateNone when the follow was removed.
 	Follow *Follow
+
+	// DistributorID is the other account an account-addressed change goes
+	// to (empty for follow.requested, which only the supplier gets).
+	DistributorID string
+	// Order is set for order changes: the order as it is now, consignee
+	// masked. AfterSale likewise for after-sale changes.
+	Order     *OrderView
+	AfterSale *AfterSaleView
+	// Requester is set for follow.requested: who asked to follow.
+	Requester *AccountView
 }
 
 // ForDistributor reports whether a follow change concerns the given

@@ -1,6 +1,9 @@
 package catalog
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // The stores below are implemented by package storage (bbolt today; a
 // PostgreSQL implementation can satisfy the same interfaces later). Every
@@ -54,6 +57,22 @@ type FollowStore interface {
 	Followers(ctx context.Context, supplierID string, state FollowState, before string, limit int) ([]Follow, string, error)
 }
 
+// OrderStore reads orders and after-sales outside a unit of work: lists
+// and the sweep's due lists.
+type OrderStore interface {
+	// AccountOrders lists the orders an account placed or received,
+	// newest first, in one state ("" for all), after the opaque cursor
+	// before; it returns the next page's cursor, "" on the last.
+	AccountOrders(ctx context.Context, accountID string, state OrderState, before string, limit int) ([]Order, string, error)
+	// AccountAfterSales lists an account's after-sale cases likewise.
+	AccountAfterSales(ctx context.Context, accountID string, state AfterSaleState, before string, limit int) ([]AfterSale, string, error)
+	// DueOrders returns up to limit IDs of orders whose Due time is at
+	// or before now, soonest first.
+	DueOrders(ctx context.Context, now time.Time, limit int) ([]string, error)
+	// DueAfterSales returns up to limit IDs of due after-sale cases.
+	DueAfterSales(ctx context.Context, now time.Time, limit int) ([]string, error)
+}
+
 // Stores bundles the stores the Service needs.
 type Stores struct {
 	Units    UnitOfWork
@@ -62,4 +81,5 @@ type Stores struct {
 	Images   ImageStore
 	Cards    CardStore
 	Follows  FollowStore
+	Orders   OrderStore
 }

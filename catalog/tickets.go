@@ -26,21 +26,33 @@ func (s *Service) IssueTicket(ctx context.Context, a Account, parent Session) (s
 }
 
 // RedeemTicket spends a ticket and returns its account and the session of
-// the token it was issued for.
+// the token it was issued for. Tickets share the session store, so the
+// record's kind is checked before it is taken: taking a session token
+// passed as a ticket would sign that session out. (A record never changes
+// kind, so the check cannot go stale before the take.) A ticket whose
+// session has ended, by sign-out or expiry, is refused.
 func (s *Service) RedeemTicket(ctx context.Context, ticket string) (Account, Session, error) {
 	invalid := Errorf(Unauthorized, "ticket is not valid")
 	if ticket == "" || len(ticket) > 128 {
 		return Account{}, Session{}, invalid
 	}
-	t, err := s.Sessions.TakeSession(ctx, HashToken(ticket))
-	if ErrorCode(err) == NotFound || (err == nil && (!t.Ticket || !s.Now().Before(t.ExpiresAt))) {
+	hash := HashToken(ticket)
+	t, err := s.Sessions.Session(ctx, hash)
+	if ErrorCode(err) == NotFound || (err == nil && !t.Ticket) {
+		return Account{}, Session{}, invalid
+	}
+	if err != nil {
+		return Account{}, Session{}, err
+	}
+	t, err = s.Sessions.TakeSession(ctx, hash)
+	if ErrorCode(err) == NotFound || (err == nil && !s.Now().Before(t.ExpiresAt)) {
 		return Account{}, Session{}, invalid
 	}
 	if err != nil {
 		return Account{}, Session{}, err
 	}
 	parent, err := s.Sessions.Session(ctx, t.ParentHash)
-	if ErrorCode(err) == NotFound {
+	if ErrorCode(err) == NotFound || (err == nil && !s.Now().Before(parent.ExpiresAt)) {
 		return Account{}, Session{}, invalid
 	}
 	if err != nil {

@@ -56,6 +56,41 @@ type Tx interface {
 	// SupplierFollows lists every follow of a supplier, in any state.
 	SupplierFollows(supplierID string) ([]Follow, error)
 
+	// Order returns an order, or NotFound.
+	Order(id string) (Order, error)
+	// SaveOrder writes o, keeps its indexes (per party, out_order_id,
+	// due time) in step and appends a change of kind for both parties;
+	// kind "" appends none.
+	SaveOrder(o Order, kind ChangeKind) (Change, error)
+	// OrderByOutID returns the ID of the distributor's order with that
+	// out_order_id, if there is one.
+	OrderByOutID(distributorID, outOrderID string) (string, bool, error)
+	AfterSale(id string) (AfterSale, error)
+	// SaveAfterSale writes a case and appends a change of kind for both
+	// parties.
+	SaveAfterSale(a AfterSale, kind ChangeKind) (Change, error)
+	// OrderAfterSales lists every case of an order.
+	OrderAfterSales(orderID string) ([]AfterSale, error)
+	// CompletedSpend sums the totals (fen) of the distributor's orders
+	// with the supplier that were completed at or after since.
+	CompletedSpend(supplierID, distributorID string, since time.Time) (int64, error)
+	// SupplierOrdersSince returns the supplier's orders placed at or after
+	// since (consignees masked), each with its after-sale cases.
+	SupplierOrdersSince(supplierID string, since time.Time) ([]MeasuredOrder, error)
+	// Metrics returns a supplier's stored figures, if measured.
+	Metrics(supplierID string) (Metrics, bool, error)
+	// SaveMetrics stores a supplier's figures and clears its mark as
+	// needing a new measure (SaveOrder and SaveAfterSale set the mark).
+	SaveMetrics(supplierID string, m Metrics) error
+	// FollowRequested appends follow.requested for the supplier of a
+	// pending follow.
+	FollowRequested(f Follow) (Change, error)
+
+	// ShareRef returns what an order needs of a share, or NotFound.
+	ShareRef(id string) (ShareRef, error)
+	// AddShareSale adds orders and sales (fen) to a share's figures.
+	AddShareSale(id string, orders int, sales int64) error
+
 	// IdempotencyRecord returns the record of accountID's key, if any.
 	IdempotencyRecord(accountID, key string) (IdempotencyRecord, bool, error)
 	// SaveIdempotencyRecord stores (or replaces) the record of accountID's key.

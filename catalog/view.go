@@ -13,11 +13,14 @@ type Viewer struct {
 var Anonymous = Viewer{}
 
 // SupplierRef is the public summary of a supplier shown on each card.
+// Badges holds the operator's (verified) and the earned ones; earned
+// badges are "measured from MeasuredOrders orders in 90 days".
 type SupplierRef struct {
-	ID     string   `json:"id"`
-	Handle string   `json:"handle"`
-	Name   string   `json:"name"`
-	Badges []string `json:"badges"`
+	ID             string   `json:"id"`
+	Handle         string   `json:"handle"`
+	Name           string   `json:"name"`
+	Badges         []string `json:"badges"`
+	MeasuredOrders int      `json:"measured_orders,omitempty"`
 }
 
 // ImageView is an image as the API shows it.
@@ -48,10 +51,17 @@ type CardView struct {
 	Images      []ImageView `json:"images"`
 	Tags        []string    `json:"tags"`
 	SoldOut     bool        `json:"sold_out"`
-	CreatedAt   time.Time   `json:"created_at"`
-	UpdatedAt   time.Time   `json:"updated_at"`
-	Version     int64       `json:"version"`
-	Prices      *PriceView  `json:"prices,omitempty"`
+	// Stock and Variants' stocks are shown to the owner and active
+	// followers only; others see the variants' specs.
+	Stock     *int64        `json:"stock,omitempty"`
+	Variants  []VariantView `json:"variants,omitempty"`
+	CreatedAt time.Time     `json:"created_at"`
+	UpdatedAt time.Time     `json:"updated_at"`
+	Version   int64         `json:"version"`
+	// EarlyAccess is shown to those who see the card inside its window
+	// (its owner and followers at the level), with the release time.
+	EarlyAccess *EarlyAccessView `json:"early_access,omitempty"`
+	Prices      *PriceView       `json:"prices,omitempty"`
 
 	CostPrice    *int64           `json:"cost_price,omitempty"`
 	RetailPrice  *int64           `json:"retail_price,omitempty"`
@@ -86,7 +96,7 @@ func ViewCard(c Card, supplier SupplierRef, v Viewer) CardView {
 		Description: c.Description,
 		Images:      ViewImages(c.Images),
 		Tags:        nonNil(c.Tags),
-		SoldOut:     c.SoldOut,
+		SoldOut:     c.IsSoldOut(),
 		CreatedAt:   c.CreatedAt,
 		UpdatedAt:   c.UpdatedAt,
 		Version:     c.Version,
@@ -95,9 +105,15 @@ func ViewCard(c Card, supplier SupplierRef, v Viewer) CardView {
 		view.Supplier.Badges = []string{}
 	}
 	owner, level, ok := PriceAccess(c.SupplierID, v)
+	view.Variants = viewVariants(c.Variants, ok)
+	if c.EarlyAccess != nil && (owner || ok) {
+		view.EarlyAccess = &EarlyAccessView{Level: c.EarlyAccess.Level, Hours: c.EarlyAccess.Hours,
+			Until: c.ReleaseAt, Released: c.Released}
+	}
 	if !ok {
 		return view
 	}
+	view.Stock = c.Stock
 	cost := c.CostPrice
 	if !owner {
 		cost = c.CostFor(level)
@@ -109,6 +125,36 @@ func ViewCard(c Card, supplier SupplierRef, v Viewer) CardView {
 		view.LevelPrices, view.VolumePrices = c.LevelPrices, c.VolumePrices
 	}
 	return view
+}
+
+// EarlyAccessView is a card's early-access window as its owner and
+// followers see it.
+type EarlyAccessView struct {
+	Level    string    `json:"level"`
+	Hours    int       `json:"hours"`
+	Until    time.Time `json:"until"`
+	Released bool      `json:"released"`
+}
+
+// VariantView is a variant as the API shows it; Stock is absent for
+// viewers who may not see prices (and for unlimited stock).
+type VariantView struct {
+	Spec  string `json:"spec"`
+	Stock *int64 `json:"stock,omitempty"`
+}
+
+func viewVariants(variants []Variant, withStock bool) []VariantView {
+	if len(variants) == 0 {
+		return nil
+	}
+	out := make([]VariantView, len(variants))
+	for i, v := range variants {
+		out[i].Spec = v.Spec
+		if withStock {
+			out[i].Stock = v.Stock
+		}
+	}
+	return out
 }
 
 // ViewImages renders image metadata with the public URLs of both sizes.
@@ -130,7 +176,17 @@ func ImageURLs(id string) map[string]string {
 
 // Ref returns the public summary of a supplier account.
 func (a Account) Ref() SupplierRef {
-	return SupplierRef{ID: a.ID, Handle: a.Handle, Name: a.Name, Badges: nonNil(a.Badges)}
+	r := SupplierRef{ID: a.ID, Handle: a.Handle, Name: a.Name, Badges: a.AllBadges()}
+	if len(a.EarnedBadges) > 0 {
+		r.MeasuredOrders = a.BadgeOrders
+	}
+	return r
+}
+
+// AllBadges is the operator's badges followed by the earned ones.
+func (a Account) AllBadges() []string {
+	out := append([]string{}, a.Badges...)
+	return append(out, a.EarnedBadges...)
 }
 
 func nonNil(s []string) []string {

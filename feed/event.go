@@ -38,6 +38,25 @@ type followEvent struct {
 	Level      *string             `json:"level"`
 }
 
+type orderEvent struct {
+	Type   catalog.ChangeKind `json:"type"`
+	Cursor string             `json:"cursor"`
+	Order  *catalog.OrderView `json:"order"`
+}
+
+type afterSaleEvent struct {
+	Type      catalog.ChangeKind     `json:"type"`
+	Cursor    string                 `json:"cursor"`
+	AfterSale *catalog.AfterSaleView `json:"aftersale"`
+}
+
+type followRequestedEvent struct {
+	Type        catalog.ChangeKind   `json:"type"`
+	Cursor      string               `json:"cursor"`
+	Distributor *catalog.AccountView `json:"distributor"`
+	State       catalog.FollowState  `json:"state"`
+}
+
 type markerEvent struct {
 	Type   string `json:"type"`
 	Cursor string `json:"cursor,omitempty"`
@@ -51,7 +70,11 @@ func encodeCard(logID string, c catalog.Change, v catalog.Viewer) ([]byte, error
 		return nil, errIncompleteChange
 	}
 	view := catalog.ViewCard(*c.Card, c.Supplier.Ref, v)
-	return json.Marshal(cardEvent{Type: c.Kind, Cursor: FormatCursor(logID, c.Seq), Card: view})
+	kind := c.Kind
+	if kind == catalog.CardReleased {
+		kind = catalog.CardPublished // the end of an early-access window
+	}
+	return json.Marshal(cardEvent{Type: kind, Cursor: FormatCursor(logID, c.Seq), Card: view})
 }
 
 // encodeWithdrawn renders a card.withdrawn event; it is the same for every
@@ -76,6 +99,22 @@ func encodeFollow(logID string, c catalog.Change) ([]byte, error) {
 		ev.Level = &level
 	}
 	return json.Marshal(ev)
+}
+
+// encodeAccountEvent renders a change addressed to accounts: order.*
+// (consignee masked: the store resolves orders without the key),
+// aftersale.updated and follow.requested. It is the same for both parties.
+func encodeAccountEvent(logID string, c catalog.Change) ([]byte, error) {
+	cursor := FormatCursor(logID, c.Seq)
+	switch {
+	case c.Order != nil:
+		return json.Marshal(orderEvent{Type: c.Kind, Cursor: cursor, Order: c.Order})
+	case c.AfterSale != nil:
+		return json.Marshal(afterSaleEvent{Type: c.Kind, Cursor: cursor, AfterSale: c.AfterSale})
+	case c.Requester != nil && c.Follow != nil:
+		return json.Marshal(followRequestedEvent{Type: c.Kind, Cursor: cursor, Distributor: c.Requester, State: c.Follow.State})
+	}
+	return nil, errIncompleteChange
 }
 
 // followerViewer is the viewer of a supplier's cards for a distributor with

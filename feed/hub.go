@@ -83,9 +83,6 @@ func (h *Hub) Stop() { h.unsubscribe() }
 // before its follows are loaded, so that a follow change racing with the
 // load is applied rather than lost.
 func (h *Hub) Attach(ctx context.Context, distributor catalog.Account, sink Sink) (*Subscription, error) {
-	if err := requireDistributor(distributor); err != nil {
-		return nil, err
-	}
 	sub := &Subscription{hub: h, distributorID: distributor.ID, sink: sink,
 		follows: map[string]catalog.Follow{}, touched: map[string]bool{}}
 	h.distributors.add(sub)
@@ -160,10 +157,14 @@ func (h *Hub) fillGap(next uint64) {
 // route sends one change where it goes.
 func (h *Hub) route(c catalog.Change) {
 	switch c.Kind {
-	case catalog.CardPublished, catalog.CardUpdated, catalog.CardWithdrawn:
+	case catalog.CardPublished, catalog.CardUpdated, catalog.CardWithdrawn, catalog.CardReleased:
 		h.fanOutCard(c)
 	case catalog.FollowChanged:
 		h.applyFollow(c)
+	default:
+		if c.Kind.AddressedToAccounts() {
+			h.sendToAccounts(c)
+		}
 	}
 }
 
@@ -184,6 +185,25 @@ func (h *Hub) applyFollow(c catalog.Change) {
 	}
 	for _, sub := range subs {
 		sub.applyFollow(*c.Follow)
+	}
+	h.send(subs, c.Seq, frame)
+}
+
+// sendToAccounts sends a change addressed to accounts (an order's or an
+// after-sale's two parties, a supplier asked to approve a follow) to their
+// connections, encoded once.
+func (h *Hub) sendToAccounts(c catalog.Change) {
+	subs := h.distributors.get(c.SupplierID)
+	if c.DistributorID != "" && c.DistributorID != c.SupplierID {
+		subs = append(subs, h.distributors.get(c.DistributorID)...)
+	}
+	if len(subs) == 0 {
+		return
+	}
+	frame, err := encodeAccountEvent(h.logID, c)
+	if err != nil {
+		h.log.Error("feed: encoding an account event", "seq", c.Seq, "kind", c.Kind, "err", err)
+		return
 	}
 	h.send(subs, c.Seq, frame)
 }

@@ -3,6 +3,7 @@ package feed_test
 import (
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/weigong/weigong/catalog"
@@ -173,10 +174,25 @@ func containsNumber(frame []byte, n int64) bool {
 	return regexp.MustCompile(`[:\[,]` + strconv.FormatInt(n, 10) + `[,}\]]`).Match(frame)
 }
 
-// Ensure that only distributors can attach: a supplier has no feed.
+// Ensure that a supplier attaches too (one stream per account) and gets
+// the changes addressed to it, and no card frames: it follows no one.
 func TestHub_Attach_Supplier(t *testing.T) {
 	e := newEnv(t)
-	if _, err := e.hub.Attach(bg, e.world.Supplier("sup"), &sink{}); catalog.ErrorCode(err) != catalog.Forbidden {
-		t.Fatalf("got %v", err)
+	sup, other := e.world.Supplier("sup"), e.world.Supplier("other")
+	d := e.world.Distributor("shop")
+	k := &sink{}
+	sub, err := e.hub.Attach(bg, sup, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	sub.Start(0)
+	e.world.Post(other, 1000, nil)
+	requester := d.PublicView(true)
+	e.bus.Publish(catalog.Change{Seq: 1000, Kind: catalog.FollowRequested, SupplierID: sup.ID, Requester: &requester,
+		Follow: &catalog.Follow{SupplierID: sup.ID, DistributorID: d.ID, State: catalog.StatePending}})
+	frames := k.got()
+	if len(frames) != 1 || !strings.Contains(string(frames[0]), `"follow.requested"`) || !strings.Contains(string(frames[0]), d.ID) {
+		t.Fatalf("supplier's frames = %q; want one follow.requested", frames)
 	}
 }

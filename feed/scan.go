@@ -76,6 +76,12 @@ func (sc *scan) page(ctx context.Context, limit int) (frames [][]byte, done bool
 // distributor should not see it. A card that is withdrawn now is not
 // replayed as published or updated: its card.withdrawn follows in the log.
 func (sc *scan) encode(c catalog.Change) ([]byte, error) {
+	if c.Kind.AddressedToAccounts() {
+		if c.SupplierID != sc.distributorID && c.DistributorID != sc.distributorID {
+			return nil, nil
+		}
+		return encodeAccountEvent(sc.log.ID, c)
+	}
 	if c.Kind == catalog.FollowChanged {
 		if !c.ForDistributor(sc.distributorID) {
 			return nil, nil
@@ -86,10 +92,13 @@ func (sc *scan) encode(c catalog.Change) ([]byte, error) {
 	if !ok || c.Card == nil {
 		return nil, nil
 	}
+	if c.Supplier != nil && !c.Supplier.Delivers(c, c.Supplier.EffectiveLevel(f.Level)) {
+		return nil, nil // early access: not yet, or already had
+	}
 	switch c.Kind {
 	case catalog.CardWithdrawn:
 		return encodeWithdrawn(sc.log.ID, c)
-	case catalog.CardPublished, catalog.CardUpdated:
+	case catalog.CardPublished, catalog.CardUpdated, catalog.CardReleased:
 		if c.Card.Withdrawn {
 			return nil, nil
 		}

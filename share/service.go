@@ -28,6 +28,10 @@ type View struct {
 	ImageURLs  []string  `json:"image_urls"`
 	CreatedAt  time.Time `json:"created_at"`
 	Views      int64     `json:"views"`
+	// Orders and Sales (fen, the share's price × quantity) come from the
+	// orders that name this share.
+	Orders int64 `json:"orders"`
+	Sales  int64 `json:"sales"`
 }
 
 // Create makes a share for a distributor that actively follows the card's
@@ -46,10 +50,22 @@ func (s *Service) Create(ctx context.Context, distributor catalog.Account, in In
 		}
 		f, err := tx.Follow(card.SupplierID, distributor.ID)
 		if catalog.ErrorCode(err) == catalog.NotFound || (err == nil && !f.Active()) {
+			if card.InEarlyAccess() {
+				return View{}, catalog.Errorf(catalog.NotFound, "no such card")
+			}
 			return View{}, catalog.Errorf(catalog.Forbidden, "follow this supplier to share its cards")
 		}
 		if err != nil {
 			return View{}, err
+		}
+		if card.InEarlyAccess() {
+			supplier, err := tx.Account(card.SupplierID)
+			if err != nil {
+				return View{}, err
+			}
+			if !supplier.Publisher().Sees(card, catalog.Viewer{AccountID: distributor.ID, Follow: &f}) {
+				return View{}, catalog.Errorf(catalog.NotFound, "no such card")
+			}
 		}
 		text, price, err := checkInput(in, card)
 		if err != nil {
@@ -107,7 +123,7 @@ func (s *Service) view(sh Share, card catalog.Card, origin string) View {
 	price := PublicPrice(sh, card)
 	return View{ID: sh.ID, URL: url, CollageURL: url + "/collage.jpg", CardID: sh.CardID, Text: sh.Text,
 		Price: price, CopyText: CopyText(sh.Text, price, url), ImageURLs: urls, CreatedAt: sh.CreatedAt,
-		Views: sh.Views + s.Views.Pending(sh.ID)}
+		Views: sh.Views + s.Views.Pending(sh.ID), Orders: sh.Orders, Sales: sh.Sales}
 }
 
 func (s *Service) share(ctx context.Context, id string) (Share, error) {

@@ -9,8 +9,8 @@ import (
 )
 
 // cardFormat is the first byte of every stored card, so that the layout
-// can change later without guessing. Format 2 added the version at the
-// end; format 1 records are still read.
+// can change later without guessing. Format 2 added the version, the stock
+// and the variants at the end; format 1 records are still read.
 const cardFormat = 2
 
 // encodeCard stores a card in the binary layout of codec.go. The card's own
@@ -51,6 +51,20 @@ func encodeCard(c catalog.Card) []byte {
 	e.time(c.CreatedAt)
 	e.time(c.UpdatedAt)
 	e.uvarint(uint64(c.Version))
+	encodeStock(e, c.Stock)
+	e.count(len(c.Variants), c.Variants == nil)
+	for _, v := range c.Variants {
+		e.string(v.Spec)
+		encodeStock(e, v.Stock)
+	}
+	e.bool(c.EarlyAccess != nil)
+	if c.EarlyAccess != nil {
+		e.string(c.EarlyAccess.Level)
+		e.varint(int64(c.EarlyAccess.Hours))
+		e.time(c.ReleaseAt)
+		e.bool(c.Released)
+		e.uvarint(c.ReleaseSeq)
+	}
 	return e.b
 }
 
@@ -91,10 +105,39 @@ func decodeCard(id string, b []byte) (catalog.Card, error) {
 	c.SoldOut, c.Withdrawn = d.bool(), d.bool()
 	c.CreatedAt, c.UpdatedAt = d.time(), d.time()
 	c.Version = d.version(b[0] >= 2)
+	if b[0] >= 2 {
+		c.Stock = decodeStock(d)
+		if n, ok := d.count(); ok {
+			c.Variants = make([]catalog.Variant, n)
+			for i := range c.Variants {
+				c.Variants[i] = catalog.Variant{Spec: d.string(), Stock: decodeStock(d)}
+			}
+		}
+		if d.bool() {
+			c.EarlyAccess = &catalog.EarlyAccess{Level: d.string(), Hours: int(d.varint())}
+			c.ReleaseAt, c.Released, c.ReleaseSeq = d.time(), d.bool(), d.uvarint()
+		}
+	}
 	if d.err != nil || len(d.b) != 0 {
 		return catalog.Card{}, fmt.Errorf("storage: card %s: %w", id, errCorrupt)
 	}
 	return c, nil
+}
+
+// encodeStock writes an optional count: absent is unlimited.
+func encodeStock(e *encoder, n *int64) {
+	e.bool(n != nil)
+	if n != nil {
+		e.varint(*n)
+	}
+}
+
+func decodeStock(d *decoder) *int64 {
+	if !d.bool() {
+		return nil
+	}
+	n := d.varint()
+	return &n
 }
 
 func encodeStrings(e *encoder, ss []string) {

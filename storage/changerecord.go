@@ -19,6 +19,9 @@ import (
 //	[41]     state code
 //	[42:50]  since, Unix nanoseconds
 //	[50:]    level
+//	changes addressed to accounts (orders, after-sales, follow requests):
+//	[17:33]  the order, the after-sale or (follow.requested) the distributor
+//	[41:57]  the distributor the change also goes to (zeros: none)
 type changeRecord struct {
 	kind     catalog.ChangeKind
 	supplier [idLen]byte
@@ -27,15 +30,19 @@ type changeRecord struct {
 	state    catalog.FollowState
 	since    time.Time
 	level    string
+	party    [idLen]byte // the distributor of an account-addressed change
 }
 
 const (
-	changeHeaderLen = 41
-	followHeaderLen = 50
+	changeHeaderLen  = 41
+	followHeaderLen  = 50
+	accountHeaderLen = 57
 )
 
 var kindCodes = map[catalog.ChangeKind]byte{
 	catalog.CardPublished: 1, catalog.CardUpdated: 2, catalog.CardWithdrawn: 3, catalog.FollowChanged: 4,
+	catalog.OrderSubmittedChange: 5, catalog.OrderUpdatedChange: 6, catalog.AfterSaleUpdatedChange: 7,
+	catalog.FollowRequested: 8, catalog.CardReleased: 9,
 }
 
 var stateCodes = map[catalog.FollowState]byte{
@@ -44,6 +51,9 @@ var stateCodes = map[catalog.FollowState]byte{
 
 // isFollowCode reports whether a raw record is a follow change.
 func isFollowCode(code byte) bool { return code == kindCodes[catalog.FollowChanged] }
+
+// isAccountCode reports whether a raw record is addressed to accounts.
+func isAccountCode(code byte) bool { return code >= 5 && code <= 8 }
 
 func (r changeRecord) encode() []byte {
 	b := make([]byte, changeHeaderLen, followHeaderLen+len(r.level))
@@ -55,6 +65,9 @@ func (r changeRecord) encode() []byte {
 		b = append(b, stateCodes[r.state])
 		b = append(b, nanos(r.since)...)
 		b = append(b, r.level...)
+	}
+	if r.kind.AddressedToAccounts() {
+		b = append(b, r.party[:]...)
 	}
 	return b
 }
@@ -68,6 +81,13 @@ func decodeChange(b []byte) (changeRecord, error) {
 	copy(r.subject[:], b[17:33])
 	if r.kind == "" {
 		return changeRecord{}, fmt.Errorf("storage: change record of unknown kind %d", b[0])
+	}
+	if r.kind.AddressedToAccounts() {
+		if len(b) < accountHeaderLen {
+			return changeRecord{}, fmt.Errorf("storage: %s change record of %d bytes", r.kind, len(b))
+		}
+		copy(r.party[:], b[41:57])
+		return r, nil
 	}
 	if r.kind != catalog.FollowChanged {
 		return r, nil

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 
 	bolt "go.etcd.io/bbolt"
@@ -41,17 +42,36 @@ func appendChange(tx *bolt.Tx, r changeRecord) (uint64, error) {
 	if err := log.Put(u64(seq), r.encode()); err != nil {
 		return 0, err
 	}
-	index, owner := changeIndex(r.kind, r.supplier[:], r.subject[:])
-	return seq, tx.Bucket(index).Put(join(owner, u64(seq)), nil)
+	for _, e := range changeIndexes(r.kind, r.supplier[:], r.subject[:], r.party[:]) {
+		if err := tx.Bucket(e.bucket).Put(join(e.owner, u64(seq)), nil); err != nil {
+			return 0, err
+		}
+	}
+	return seq, nil
 }
 
-// changeIndex names the per-source index a change belongs in and the
-// owner that prefixes its key there.
-func changeIndex(kind catalog.ChangeKind, supplier, subject []byte) ([]byte, []byte) {
-	if kind == catalog.FollowChanged {
-		return bDistributorChanges, subject
+// indexEntry is where a change is indexed: a bucket and the owner whose
+// key prefix it goes under.
+type indexEntry struct{ bucket, owner []byte }
+
+var noParty [idLen]byte
+
+// changeIndexes names the per-source indexes a change belongs in: a card
+// change under its supplier, a follow change under its distributor, and a
+// change addressed to accounts (orders, after-sales, follow requests)
+// under each account it is for, in the accounts' index.
+func changeIndexes(kind catalog.ChangeKind, supplier, subject, party []byte) []indexEntry {
+	switch {
+	case kind == catalog.FollowChanged:
+		return []indexEntry{{bDistributorChanges, subject}}
+	case kind.AddressedToAccounts():
+		entries := []indexEntry{{bDistributorChanges, supplier}}
+		if !bytes.Equal(party, noParty[:]) {
+			entries = append(entries, indexEntry{bDistributorChanges, party})
+		}
+		return entries
 	}
-	return bSupplierChanges, supplier
+	return []indexEntry{{bSupplierChanges, supplier}}
 }
 
 // Log describes the change log: its newest Seq, the pruning horizon and the

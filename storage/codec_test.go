@@ -14,10 +14,14 @@ import (
 func TestCardRecord_RoundTrip(t *testing.T) {
 	full := benchCard(newID(), newID(), base.Add(123456789*time.Nanosecond))
 	full.LevelPrices["vip"] = 900
+	five, zero := int64(5), int64(0)
+	full.Version = 7
+	full.Variants = []catalog.Variant{{Spec: "红/XL", Stock: &five}, {Spec: "蓝/M", Stock: &zero}, {Spec: "any"}}
+	stocked := catalog.Card{ID: newID(), Stock: &zero, Variants: []catalog.Variant{}}
 	bare := catalog.Card{ID: newID()}
 	empty := catalog.Card{ID: newID(), Images: []catalog.Image{}, Tags: []string{},
 		LevelPrices: map[string]int64{}, VolumePrices: []catalog.VolumePrice{}, SoldOut: true, Withdrawn: true}
-	for _, c := range []catalog.Card{full, bare, empty} {
+	for _, c := range []catalog.Card{full, stocked, bare, empty} {
 		got, err := decodeCard(c.ID, encodeCard(c))
 		if err != nil || !reflect.DeepEqual(got, c) {
 			t.Fatalf("round trip = %#v, %v\nwant %#v", got, err, c)

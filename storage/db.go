@@ -42,6 +42,9 @@ type DB struct {
 	bolt  *bolt.DB
 	logID string
 
+	// sealer encrypts consignees; nil until UseSecretKey.
+	sealer *sealer
+
 	// changed is closed and replaced by each commit that appends to the
 	// change log, waking the tailers (Changed).
 	changedMu sync.Mutex
@@ -92,6 +95,11 @@ func (db *DB) init(tx *bolt.Tx) error {
 	db.logID = hex.EncodeToString(raw[:])
 	return meta.Put(keyLogID, []byte(db.logID))
 }
+
+// SetClock replaces the clock that stamps changes (and so decides what
+// the retention prunes). Call it before any write; tests use it to prove
+// retention without waiting a month.
+func (db *DB) SetClock(now func() time.Time) { db.now = now }
 
 // Close closes the database file, waiting for open transactions to end.
 func (db *DB) Close() error {

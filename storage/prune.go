@@ -47,9 +47,14 @@ func pruneChanges(tx *bolt.Tx, olderThan time.Time) (int, error) {
 		batch = append(batch, doomed{clone(k), clone(v)})
 	}
 	for _, d := range batch {
-		index, owner := changeIndex(codeName(kindCodes, d.rec[0]), d.rec[1:17], d.rec[17:33])
-		if err := tx.Bucket(index).Delete(join(owner, d.seq)); err != nil {
+		r, err := decodeChange(d.rec)
+		if err != nil {
 			return 0, err
+		}
+		for _, e := range changeIndexes(r.kind, r.supplier[:], r.subject[:], r.party[:]) {
+			if err := tx.Bucket(e.bucket).Delete(join(e.owner, d.seq)); err != nil {
+				return 0, err
+			}
 		}
 		if err := tx.Bucket(bChanges).Delete(d.seq); err != nil {
 			return 0, err

@@ -59,6 +59,13 @@ func resolve(tx *bolt.Tx, entries []logEntry) ([]catalog.Change, error) {
 	for _, e := range entries {
 		r := e.rec
 		ch := catalog.Change{Seq: e.seq, Kind: r.kind, SupplierID: formatID(r.supplier[:]), At: r.at}
+		if r.kind.AddressedToAccounts() {
+			if err := resolveAccountChange(tx, &ch, r); err != nil {
+				return nil, err
+			}
+			out = append(out, ch)
+			continue
+		}
 		if r.kind == catalog.FollowChanged {
 			ch.Follow = &catalog.Follow{SupplierID: ch.SupplierID, DistributorID: formatID(r.subject[:]),
 				State: r.state, Level: r.level, Since: r.since}
@@ -99,4 +106,52 @@ func cached[T any](m map[[idLen]byte]T, key [idLen]byte, load func([]byte) (T, e
 		m[key] = v
 	}
 	return v, err
+}
+
+// resolveAccountChange loads what a change addressed to accounts carries:
+// the order (consignee masked) with its parties, the after-sale case, or
+// the distributor asking to follow. What was purged since resolves to
+// nothing more than the IDs.
+func resolveAccountChange(tx *bolt.Tx, ch *catalog.Change, r changeRecord) error {
+	if r.party != noParty {
+		ch.DistributorID = formatID(r.party[:])
+	}
+	switch r.kind {
+	case catalog.FollowRequested:
+		d, err := getAccount(tx, r.subject[:])
+		if err != nil {
+			return err
+		}
+		view := d.PublicView(true)
+		ch.Requester = &view
+		ch.Follow = &catalog.Follow{SupplierID: ch.SupplierID, DistributorID: d.ID, State: catalog.StatePending}
+		if fr, found, err := getFollow(tx, r.supplier[:], r.subject[:]); err == nil && found {
+			ch.Follow.State = catalog.FollowState(fr.State)
+		}
+		return nil
+	case catalog.AfterSaleUpdatedChange:
+		a, err := getAfterSale(tx, r.subject[:])
+		if err != nil {
+			return err
+		}
+		view := catalog.ViewAfterSale(a)
+		ch.AfterSale = &view
+		return nil
+	}
+	rec, found, err := getOrderRecord(tx, r.subject[:])
+	if err != nil || !found {
+		return orNotFound(err, "order")
+	}
+	o := orderFromRecordMasked(formatID(r.subject[:]), rec)
+	sup, err := getAccount(tx, r.supplier[:])
+	if err != nil {
+		return err
+	}
+	dist, err := getAccount(tx, r.party[:])
+	if err != nil {
+		return err
+	}
+	view := catalog.ViewOrder(o, sup.PartyRef(), dist.PartyRef(), false)
+	ch.Order = &view
+	return nil
 }

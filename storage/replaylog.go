@@ -50,11 +50,16 @@ func scanLog(tx *bolt.Tx, src sources, after uint64, limit int, budget uint64) (
 	return entries, next, true, nil
 }
 
-// concerns reports whether a raw change record is for the distributor: one
-// of its follow changes, or a card change of one of its suppliers.
+// concerns reports whether a raw change record is for the account: one of
+// its follow changes, a change addressed to it (as an order's supplier or
+// distributor), or a card change of one of the suppliers it follows.
 func concerns(v []byte, src sources) bool {
-	if isFollowCode(v[0]) {
+	switch {
+	case isFollowCode(v[0]):
 		return bytes.Equal(v[17:33], src.distributor[:])
+	case isAccountCode(v[0]):
+		return len(v) >= accountHeaderLen &&
+			(bytes.Equal(v[1:17], src.distributor[:]) || bytes.Equal(v[41:57], src.distributor[:]))
 	}
 	return src.suppliers.has(v[1:17])
 }

@@ -30,9 +30,44 @@ type shareRecord struct {
 	Price         int64     `json:"price"`
 	CreatedAt     time.Time `json:"created_at"`
 	Views         int64     `json:"views"`
+	Orders        int64     `json:"orders,omitempty"`
+	Sales         int64     `json:"sales,omitempty"`
 }
 
 func (r shareRecord) share() share.Share { return share.Share(r) }
+
+// ShareRef returns what an order needs of a share.
+func (t *tx) ShareRef(id string) (catalog.ShareRef, error) {
+	r, err := getShare(t.tx, id)
+	if err != nil {
+		return catalog.ShareRef{}, err
+	}
+	return catalog.ShareRef{ID: r.ID, DistributorID: r.DistributorID, CardID: r.CardID, Price: r.Price}, nil
+}
+
+// AddShareSale adds an order's count and value to a share's figures.
+func (t *tx) AddShareSale(id string, orders int, sales int64) error {
+	r, err := getShare(t.tx, id)
+	if err != nil {
+		return err
+	}
+	r.Orders += int64(orders)
+	r.Sales += sales
+	return putJSON(t.tx.Bucket(bShares), []byte(id), r)
+}
+
+func getShare(tx *bolt.Tx, id string) (shareRecord, error) {
+	var r shareRecord
+	b := tx.Bucket(bShares)
+	if b == nil || id == "" || len(id) > bolt.MaxKeySize {
+		return r, notFound("share")
+	}
+	found, err := getJSON(b, []byte(id), &r)
+	if !found {
+		return r, orNotFound(err, "share")
+	}
+	return r, err
+}
 
 // shareTx is share.Tx: catalog's Tx plus the shares.
 type shareTx struct{ *tx }

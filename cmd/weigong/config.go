@@ -3,10 +3,12 @@ package main
 import (
 	"flag"
 	"fmt"
+	"net/netip"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/weigong/weigong/cmd/weigong/server"
 	"github.com/weigong/weigong/storage"
 )
 
@@ -19,16 +21,23 @@ type serveConfig struct {
 	NoRateLimit    bool
 	Demo           bool
 	SecureCookies  bool
+	TrustedProxies []netip.Prefix
 	// Retention is how long the change log keeps changes for replay;
 	// older cursors get 409 / resync.
 	Retention time.Duration
+
+	// clock and sweepEvery replace the wall clock and the sweep's period
+	// in tests (no flag sets them): retention is proven by moving time,
+	// not by waiting for it.
+	clock      func() time.Time
+	sweepEvery time.Duration
 }
 
 // parseServeFlags reads flags, each defaulting to its environment variable
 // and then to the documented default (API.md "Running").
 func parseServeFlags(args []string) (serveConfig, error) {
 	var cfg serveConfig
-	var allowed string
+	var allowed, proxies string
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.StringVar(&cfg.Addr, "addr", env("WEIGONG_ADDR", ":8080"), "listen address (WEIGONG_ADDR)")
 	fs.StringVar(&cfg.Data, "data", env("WEIGONG_DATA", "./data"), "data directory: database and photos (WEIGONG_DATA)")
@@ -37,6 +46,7 @@ func parseServeFlags(args []string) (serveConfig, error) {
 	fs.BoolVar(&cfg.NoRateLimit, "no-rate-limit", envBool("WEIGONG_NO_RATE_LIMIT"), "turn rate limits off, for load tests (WEIGONG_NO_RATE_LIMIT)")
 	fs.BoolVar(&cfg.Demo, "demo", envBool("WEIGONG_DEMO"), "seed a demo supplier and distributor on an empty data dir (WEIGONG_DEMO)")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", envBool("WEIGONG_SECURE_COOKIES"), "mark the session cookie Secure; use behind HTTPS (WEIGONG_SECURE_COOKIES)")
+	fs.StringVar(&proxies, "trusted-proxies", env("WEIGONG_TRUSTED_PROXIES", ""), "comma-separated IPs and CIDRs of reverse proxies whose X-Forwarded-Host/-Proto/-For are believed (WEIGONG_TRUSTED_PROXIES); default: none")
 	fs.DurationVar(&cfg.Retention, "retention", envDuration("WEIGONG_RETENTION", storage.DefaultChangeRetention),
 		"how long changes stay replayable, e.g. 720h; older cursors get 409 / resync (WEIGONG_RETENTION)")
 	if err := fs.Parse(args); err != nil {
@@ -44,6 +54,10 @@ func parseServeFlags(args []string) (serveConfig, error) {
 	}
 	if cfg.Retention < time.Hour {
 		return cfg, fmt.Errorf("--retention must be at least 1h, not %s", cfg.Retention)
+	}
+	var err error
+	if cfg.TrustedProxies, err = server.ParseTrustedProxies(proxies); err != nil {
+		return cfg, err
 	}
 	for _, o := range strings.Split(allowed, ",") {
 		if o = strings.TrimSpace(o); o != "" {

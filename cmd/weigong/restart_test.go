@@ -13,7 +13,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -32,11 +31,7 @@ func TestRestart_SIGKILLReplaysAcknowledged(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "weigong")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := weigongBinary(t)
 	data := t.TempDir()
 
 	p := rstStart(t, bin, data)
@@ -106,11 +101,12 @@ type rstAccount struct{ id, token string }
 
 var rstListening = regexp.MustCompile(`listening on http://(\S+)`)
 
-// rstStart starts the binary on a free port and waits (bounded) for the
-// line that names the address.
-func rstStart(t *testing.T, bin, data string) *rstProc {
+// rstStart starts the binary on a free port, with any extra flags, and
+// waits (bounded) for the line that names the address.
+func rstStart(t *testing.T, bin, data string, flags ...string) *rstProc {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", data, "--no-rate-limit")
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--no-rate-limit"}, flags...)
+	cmd := exec.Command(bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

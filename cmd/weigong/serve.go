@@ -46,8 +46,9 @@ type node struct {
 	stream   *stream.Handler
 	http     *server.Server
 	// relay tails the change log and feeds the hub through the bus.
-	relay *feed.Tailer
-	sweep *sweeper
+	relay   *feed.Tailer
+	sweep   *sweeper
+	release *releaser
 }
 
 // openNode opens the data directory and wires the services together. This
@@ -66,7 +67,12 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 		return nil, err
 	}
 	n := &node{db: db, blobs: blobs, pipeline: assets.NewPipeline(runtime.NumCPU())}
-	n.catalog = catalog.NewService(catalog.Stores{Units: db, Accounts: db, Sessions: db, Images: db, Cards: db, Follows: db})
+	if err := loadSecretKey(cfg.Data, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	n.catalog = catalog.NewService(catalog.Stores{Units: db, Accounts: db, Sessions: db, Images: db, Cards: db,
+		Follows: db, Orders: db})
 	feedService := &feed.Service{Store: db, Follows: db, Accounts: db}
 	info, err := db.Log(context.Background())
 	if err != nil {
@@ -85,11 +91,22 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 		db.Close()
 		return nil, err
 	}
-	n.sweep = &sweeper{db: db, retention: cfg.Retention, now: func() time.Time { return time.Now().UTC() }, log: log}
+	if cfg.Retention <= 0 {
+		cfg.Retention = storage.DefaultChangeRetention
+	}
+	n.sweep = &sweeper{db: db, catalog: n.catalog, retention: cfg.Retention, every: sweepEvery, now: func() time.Time { return time.Now().UTC() }, log: log}
+	if cfg.clock != nil {
+		n.sweep.now, n.catalog.Now = cfg.clock, cfg.clock
+		db.SetClock(cfg.clock)
+	}
+	if cfg.sweepEvery > 0 {
+		n.sweep.every = cfg.sweepEvery
+	}
+	n.release = &releaser{db: db, catalog: n.catalog, now: n.sweep.now, every: n.sweep.every, log: log}
 	n.views = share.NewViewCounter(db, time.Hour)
 	shares := &share.Service{Shares: db, Catalog: n.catalog, Views: n.views}
 	n.http = server.New(server.Config{Origin: cfg.Origin, AllowedOrigins: cfg.AllowedOrigins,
-		RateLimits: !cfg.NoRateLimit, SecureCookies: cfg.SecureCookies},
+		RateLimits: !cfg.NoRateLimit, SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies},
 		server.Deps{Catalog: n.catalog, Feed: feedService, Pipeline: n.pipeline, Blobs: blobs,
 			Shares: shares, Log: log})
 	n.stream = &stream.Handler{Hub: hub, Feed: feedService, Authenticate: n.http.StreamAuth,
@@ -119,6 +136,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io.Wri
 	defer cancelBackground()
 	go n.views.Run(background, 2*time.Second)
 	go n.sweep.run(background)
+	go n.release.run(background)
 	go func() { _ = n.relay.Run(background) }()
 
 	served := make(chan error, 1)

@@ -1,8 +1,11 @@
 // Command wgbench is the load tool behind `make bench-load`: it seeds a
 // fresh data directory straight through package storage, starts the
 // weigong binary as a child process on loopback and measures websocket
-// fan-out and feed reads against the issue's targets, writing the
-// "Fan-out" and "Feed reads" sections of docs/BENCHMARKS.md.
+// fan-out (side by side with a Centrifugo binary when -centrifugo or
+// $CENTRIFUGO names one), POST /v1/cards with and without live followers,
+// and feed reads against the issues' targets, writing the "Fan-out" and
+// "Feed reads" sections of docs/BENCHMARKS.md. `wgbench orders` measures
+// drop-ship orders instead (orders.go).
 //
 // Every load targets 127.0.0.1 and stops by itself.
 package main
@@ -35,6 +38,13 @@ type config struct {
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "orders" {
+		if err := ordersMain(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "wgbench orders:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	var c config
 	flag.StringVar(&c.bin, "bin", "bin/weigong", "the weigong binary to measure")
 	flag.StringVar(&c.centrifugo, "centrifugo", os.Getenv("CENTRIFUGO"), "a Centrifugo binary to measure side by side (default $CENTRIFUGO; empty: Weigong alone)")

@@ -96,17 +96,22 @@ func testFiber(t *testing.T, native bool) {
 	}
 }
 
-// checkRefusals checks the answers to requests that must not be upgraded:
-// unknown token 401, a supplier 403, and a distributor's plain GET 400,
-// each with the API's JSON error.
+// checkRefusals checks the answers to requests that must not be upgraded,
+// an unknown token (401) and a plain GET (400), each with the API's JSON
+// error, and that a supplier is upgraded (one stream per account).
 func checkRefusals(t *testing.T, s *server, sup, d catalog.Account) {
 	t.Helper()
+	if ws, _, err := dialURL(s.url, sup.ID, ""); err != nil {
+		t.Errorf("a supplier's stream was refused: %v", err)
+	} else {
+		ws.Close()
+	}
 	httpURL := "http" + strings.TrimPrefix(s.url, "ws")
 	for _, c := range []struct {
 		token  string
 		plain  bool
 		status int
-	}{{"nobody", false, 401}, {sup.ID, false, 403}, {d.ID, true, 400}} {
+	}{{"nobody", false, 401}, {d.ID, true, 400}} {
 		var resp *http.Response
 		var err error
 		if c.plain {

@@ -117,14 +117,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.upgrade(w, r, account, tokenHash)
 }
 
-// admit authenticates an upgrade request and checks that the caller is a
-// distributor, that the request is a websocket upgrade and that the server
-// is not shutting down.
+// admit authenticates an upgrade request and checks that it is a
+// websocket upgrade and that the server is not shutting down. Any account
+// has a stream (API.md part 2): distributors get their feed, orders and
+// after-sales; suppliers their received orders, after-sales and follow
+// requests.
 func (h *Handler) admit(r *http.Request) (catalog.Account, string, error) {
 	account, tokenHash, err := h.Authenticate(r)
-	if err == nil && account.Role != catalog.RoleDistributor {
-		err = catalog.Errorf(catalog.Forbidden, "only a distributor has a feed")
-	}
 	if err == nil {
 		err = checkUpgrade(r)
 	}

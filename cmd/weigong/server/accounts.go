@@ -14,7 +14,7 @@ type sessionReply struct {
 // signUp creates an account (POST /v1/accounts) and signs it in, setting
 // the web app's cookie too.
 func (s *Server) signUp(c *fiber.Ctx) error {
-	if !s.limits.signUpPerIP.allow(c.IP()) {
+	if !s.limits.signUpPerIP.allow(s.clientIP(c)) {
 		return catalog.Errorf(catalog.RateLimited, "too many sign-ups from this address; try again in a minute")
 	}
 	var in catalog.SignUpInput
@@ -40,7 +40,7 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	if s.limits.signInFailsHandle.exceeded(in.Handle) || !s.limits.signInPerIP.allow(c.IP()) {
+	if s.limits.signInFailsHandle.exceeded(in.Handle) || !s.limits.signInPerIP.allow(s.clientIP(c)) {
 		return catalog.Errorf(catalog.RateLimited, "too many sign-in attempts; try again in a minute")
 	}
 	account, token, err := s.catalog.SignIn(c.UserContext(), in.Handle, in.Password)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"mime"
 	"net/url"
 	"strings"
 
@@ -53,6 +54,25 @@ func (s *Server) identify(c *fiber.Ctx) error {
 	}
 	c.Locals(localAccount, &account)
 	c.Locals(localSession, sess)
+	return c.Next()
+}
+
+// sessionForm guards sign-up and sign-in, which set the session cookie,
+// against login CSRF: a page on another site can make a browser post a
+// form (text/plain, urlencoded or multipart, none of which needs a CORS
+// preflight) and so sign its visitor into the attacker's account, whose
+// activity the attacker then sees. Only application/json is accepted (a
+// cross-site JSON post needs a preflight, which this server never grants),
+// and an Origin, when present, must be this server's own or an allowed
+// one. Apps and curl send no Origin and pass.
+func (s *Server) sessionForm(c *fiber.Ctx) error {
+	if c.Get(fiber.HeaderOrigin) != "" && !s.originAllowed(c) {
+		return catalog.Errorf(catalog.Forbidden, "cross-origin sign-in refused")
+	}
+	mediaType, _, err := mime.ParseMediaType(string(c.Request().Header.ContentType()))
+	if err != nil || mediaType != fiber.MIMEApplicationJSON {
+		return catalog.Errorf(catalog.UnsupportedMedia, "send the body as application/json")
+	}
 	return c.Next()
 }
 

@@ -26,7 +26,10 @@ func (s *Server) conditions(c *fiber.Ctx) error {
 	if len(key) > catalog.MaxIdempotencyKeyLen {
 		return catalog.Errorf(catalog.Invalid, "Idempotency-Key must be at most %d bytes", catalog.MaxIdempotencyKeyLen)
 	}
-	cond := &catalog.Conditions{Key: key, IfMatch: ifMatch, Fingerprint: fingerprint(c, c.Body())}
+	// The fingerprint covers the body once the handler has read it, under
+	// its route's limit (noteBody); a write without a body is fingerprinted
+	// by its method and path.
+	cond := &catalog.Conditions{Key: key, IfMatch: ifMatch, Fingerprint: fingerprint(c, nil)}
 	c.SetUserContext(catalog.WithConditions(c.UserContext(), cond))
 	err = c.Next()
 	if cond.Replayed {
@@ -44,6 +47,14 @@ func fingerprint(c *fiber.Ctx, payload []byte) string {
 	h.Write([]byte(c.Method() + " " + c.Path() + "\n"))
 	h.Write(payload)
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// noteBody completes the request's fingerprint with the body the handler
+// read.
+func noteBody(c *fiber.Ctx, body []byte) {
+	if cond := conditionsOf(c); cond != nil {
+		cond.Fingerprint = fingerprint(c, body)
+	}
 }
 
 // conditionsOf returns the request's conditions, if it carries any.

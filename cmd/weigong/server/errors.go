@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 
 	"github.com/gofiber/fiber/v2"
@@ -32,6 +33,9 @@ var codeOfStatus = map[int]catalog.Code{
 	fiber.StatusRequestEntityTooLarge: catalog.TooLarge,
 	fiber.StatusUnsupportedMediaType:  catalog.UnsupportedMedia,
 	fiber.StatusRequestTimeout:        catalog.Invalid,
+	// Headers or URL over the read buffer: too_large, but with its own
+	// status (handleError keeps it), as the body was not the problem.
+	fiber.StatusRequestHeaderFieldsTooLarge: catalog.TooLarge,
 }
 
 type errorBody struct {
@@ -45,6 +49,7 @@ type errorBody struct {
 // here and becomes `{"error": {"code", "message"}}` with the mapped status.
 // Internal errors are logged with the request ID and never shown.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	id := requestID(c) // errors raised before routing have none yet
 	code, message := catalog.ErrorCode(err), catalog.ErrorMessage(err)
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
@@ -53,13 +58,18 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		}
 	}
 	if code == catalog.Internal {
-		s.log.Error("request failed", "request_id", requestID(c), "method", c.Method(),
+		s.log.Error("request failed", "request_id", id, "method", c.Method(),
 			"path", c.Path(), "err", err)
-		message = "internal error (request " + requestID(c) + ")"
+		message = "internal error (request " + id + ")"
+	}
+	status := statusOf[code]
+	if fe != nil && fe.Code == fiber.StatusRequestHeaderFieldsTooLarge {
+		status = fe.Code
+		message = fmt.Sprintf("the URL and headers must be at most %d KiB together", maxHeaderBytes>>10)
 	}
 	var body errorBody
 	body.Error.Code, body.Error.Message = code, message
-	return c.Status(statusOf[code]).JSON(body)
+	return c.Status(status).JSON(body)
 }
 
 // logger returns the server's logger; a nil one is replaced by the default.

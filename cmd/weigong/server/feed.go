@@ -26,12 +26,10 @@ func (s *Server) feedPage(c *fiber.Ctx) error {
 	return c.JSON(list(cards, next))
 }
 
-// feedEvents is GET /v1/feed/events: what happened after a cursor.
+// feedEvents is GET /v1/feed/events: what happened after a cursor, for
+// distributors and suppliers alike (one stream per account).
 func (s *Server) feedEvents(c *fiber.Ctx) error {
 	me := caller(c)
-	if me.Role != catalog.RoleDistributor {
-		return catalog.Errorf(catalog.Forbidden, "only distributors have a feed")
-	}
 	limit := catalog.MaxPageSize
 	if raw := c.Query("limit"); raw != "" {
 		n, err := strconv.Atoi(raw)

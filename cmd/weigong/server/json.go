@@ -12,13 +12,33 @@ import (
 	"github.com/weigong/weigong/catalog"
 )
 
-// decodeJSON reads a JSON request body into v with a clear 400 for every
-// way it can be wrong: not JSON, wrong types, trailing data, too large.
+// decodeJSON reads a JSON request body into v with a clear error for
+// every way it can be wrong: not JSON, wrong types, trailing data (400),
+// over maxJSONBody (413, found before more than that is read).
 func decodeJSON(c *fiber.Ctx, v any) error {
-	body := c.Body()
-	if len(body) > maxJSONBody {
-		return catalog.Errorf(catalog.TooLarge, "request body must be at most %d KiB", maxJSONBody>>10)
+	body, err := readBody(c, maxJSONBody)
+	if err != nil {
+		return err
 	}
+	noteBody(c, body)
+	return decodeBytes(body, v)
+}
+
+// optionalJSON decodes a body that may be absent (the reason of a cancel,
+// say), with decodeJSON's limits and errors.
+func optionalJSON(c *fiber.Ctx, v any) error {
+	body, err := readBody(c, maxJSONBody)
+	if err != nil {
+		return err
+	}
+	noteBody(c, body)
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	return decodeBytes(body, v)
+}
+
+func decodeBytes(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return catalog.Errorf(catalog.Invalid, "request body must be a JSON object")
 	}

@@ -16,16 +16,22 @@ const localRequestID = "request_id"
 // withRequestID gives every request an ID, echoed in X-Request-Id, so that
 // a user's report of a failure can be matched to the log line.
 func withRequestID(c *fiber.Ctx) error {
+	requestID(c)
+	return c.Next()
+}
+
+// requestID returns the request's ID, giving it one first if it has none:
+// requests that fasthttp refuses before routing (headers too large) reach
+// the error handler without passing withRequestID.
+func requestID(c *fiber.Ctx) string {
+	if id, ok := c.Locals(localRequestID).(string); ok {
+		return id
+	}
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	id := hex.EncodeToString(b)
 	c.Locals(localRequestID, id)
 	c.Set("X-Request-Id", id)
-	return c.Next()
-}
-
-func requestID(c *fiber.Ctx) string {
-	id, _ := c.Locals(localRequestID).(string)
 	return id
 }
 

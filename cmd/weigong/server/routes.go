@@ -4,7 +4,7 @@ package server
 // /v1 route registered here; a test enforces it.
 func (s *Server) routes() {
 	app := s.app
-	app.Use(withRequestID, s.withRecover, withSecurityHeaders)
+	app.Use(withRequestID, s.withRecover, withSecurityHeaders, closeUnreadBody, limitBody)
 
 	app.Get("/healthz", s.health)
 	app.Get("/robots.txt", robots)
@@ -20,8 +20,9 @@ func (s *Server) routes() {
 	// get in their way; every other /v1 route identifies its caller.
 	open := app.Group("/v1", noStore)
 	open.Get("/openapi.json", s.openAPI)
-	open.Post("/accounts", s.signUp)
-	open.Post("/sessions", s.signIn)
+	open.Post("/accounts", s.sessionForm, s.signUp)
+	open.Post("/sessions", s.sessionForm, s.signIn)
+	open.Get("/sessions/current", s.currentSession)
 	open.Get("/feed/stream", s.serveStream)
 
 	v1 := app.Group("/v1", noStore, s.identify)
@@ -36,6 +37,7 @@ func (s *Server) routes() {
 	v1.Delete("/cards/:id", requireAuth, s.conditions, s.withdrawCard)
 
 	v1.Get("/suppliers/:supplier", s.getSupplier)
+	v1.Get("/suppliers/:supplier/metrics", s.supplierMetrics)
 	v1.Get("/suppliers/:supplier/cards", s.supplierCards)
 	v1.Put("/suppliers/:supplier/follow", requireAuth, s.follow)
 	v1.Delete("/suppliers/:supplier/follow", requireAuth, s.unfollow)
@@ -50,4 +52,6 @@ func (s *Server) routes() {
 	v1.Post("/shares", requireAuth, s.conditions, s.createShare)
 	v1.Get("/shares", requireAuth, s.listShares)
 	v1.Delete("/shares/:id", requireAuth, s.deleteShare)
+
+	s.orderRoutes(v1)
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -26,6 +27,10 @@ type Config struct {
 	RateLimits bool
 	// SecureCookies marks the session cookie Secure (serve behind HTTPS).
 	SecureCookies bool
+	// TrustedProxies are the peers whose X-Forwarded-Host, -Proto and -For
+	// headers are believed; from any other peer they are ignored, so that
+	// no client can point share links and QR codes at another host.
+	TrustedProxies []netip.Prefix
 }
 
 // Deps are the services the HTTP layer calls, built by cmd/weigong.
@@ -50,33 +55,47 @@ type Server struct {
 	shares   *share.Service
 	collages *share.Collages
 	limits   limits
+	uploads  *uploadSlots
 	// stream serves the websocket feed; nil until MountStream.
 	stream fiber.Handler
 	// closeSession closes the websockets of a revoked token; may be nil.
 	closeSession func(tokenHash string)
 }
 
-// Body limits: an image upload is at most 20 MiB plus multipart framing;
-// JSON bodies are checked separately against maxJSONBody.
+// Request limits: an image upload is at most 20 MiB plus multipart
+// framing; every other body is JSON of at most 64 KiB; the request line
+// and headers together at most 4 KiB (fasthttp's default read buffer,
+// allocated per connection; our own cookie and URLs need a fraction).
 const (
 	maxRequestBody = assets.MaxUploadBytes + 1<<20
 	maxJSONBody    = 64 << 10
+	maxHeaderBytes = 4 << 10
 )
 
 // New builds the fiber app with every route.
 func New(cfg Config, d Deps) *Server {
 	s := &Server{cfg: cfg, log: newLogger(d.Log), catalog: d.Catalog, feed: d.Feed,
 		pipeline: d.Pipeline, blobs: d.Blobs, shares: d.Shares, collages: &share.Collages{Blobs: d.Blobs},
-		limits: newLimits(cfg.RateLimits)}
+		limits: newLimits(cfg.RateLimits), uploads: newUploadSlots()}
 	s.app = fiber.New(fiber.Config{
-		Immutable:             true,
-		BodyLimit:             maxRequestBody,
-		ReadTimeout:           2 * time.Minute,
-		WriteTimeout:          time.Minute,
-		IdleTimeout:           2 * time.Minute,
-		ErrorHandler:          s.handleError,
-		DisableStartupMessage: true,
-		AppName:               "weigong",
+		Immutable: true,
+		// Bodies are streamed and each route reads its own under its own
+		// limit (body.go); multipart forms are parsed by the upload
+		// handler, after authentication, not by fasthttp before it.
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		BodyLimit:                    maxRequestBody,
+		// Headers and URL together must fit the read buffer; larger ones
+		// get 431 (errors.go).
+		ReadBufferSize:          maxHeaderBytes,
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          prefixStrings(cfg.TrustedProxies),
+		ReadTimeout:             2 * time.Minute,
+		WriteTimeout:            time.Minute,
+		IdleTimeout:             2 * time.Minute,
+		ErrorHandler:            s.handleError,
+		DisableStartupMessage:   true,
+		AppName:                 "weigong",
 	})
 	s.routes()
 	return s
@@ -109,6 +128,10 @@ func (s *Server) MountStream(h http.Handler, closeSession func(tokenHash string)
 func (s *Server) serveStream(c *fiber.Ctx) error {
 	if s.stream == nil {
 		return catalog.Errorf(catalog.NotFound, "the feed stream is not available")
+	}
+	if hasBody(c) {
+		// The net/http adaptor would read a body whole, without limit.
+		return catalog.Errorf(catalog.Invalid, "a websocket upgrade carries no body")
 	}
 	return s.stream(c)
 }
