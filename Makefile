@@ -30,12 +30,8 @@ bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./assets/ ./share/ ./storage/ ./feed/... | tee bench-go.out
 
 bench-load: build
-<<<<<<< HEAD
 	$(GO) run ./cmd/wgbench -bin $(BIN) -centrifugo "$(CENTRIFUGO)"
-=======
-	$(GO) run ./cmd/wgbench -bin $(BIN)
 	$(GO) run ./cmd/wgbench orders -bin $(BIN)
->>>>>>> main
 
 clean:
 	rm -rf bin data bench-go.out
