@@ -100,15 +100,7 @@ func (t *centrifugoTarget) name() string       { return "Centrifugo" }
 func (t *centrifugoTarget) pid() int           { return t.cmd.Process.Pid }
 func (t *centrifugoTarget) answersPings() bool { return true }
 
-func (t *centrifugoTarget) stop() {
-	t.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-t.done:
-	case <-time.After(30 * time.Second):
-		t.cmd.Process.Kill()
-		<-t.done
-	}
-}
+func (t *centrifugoTarget) stop() { stopChild(t.cmd, t.done) }
 
 // dial connects with the JSON protocol and subscribes, both commands in
 // one frame, and waits for the subscribe reply.

@@ -62,13 +62,17 @@ func startServer(bin, dir string) (*server, error) {
 
 // stop asks for a graceful shutdown and kills the server if it takes
 // longer than 30 s.
-func (s *server) stop() {
-	s.cmd.Process.Signal(syscall.SIGTERM)
+func (s *server) stop() { stopChild(s.cmd, s.done) }
+
+// stopChild sends a child process SIGTERM and kills it if it has not
+// exited (closed done) within 30 s.
+func stopChild(cmd *exec.Cmd, done <-chan struct{}) {
+	cmd.Process.Signal(syscall.SIGTERM)
 	select {
-	case <-s.done:
+	case <-done:
 	case <-time.After(30 * time.Second):
-		s.cmd.Process.Kill()
-		<-s.done
+		cmd.Process.Kill()
+		<-done
 	}
 }
 
