@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
 	"time"
@@ -21,15 +20,9 @@ type parsedAddress struct {
 // autonomous regions and prefectures, landlines, full-width digits and
 // postcodes; and that it leaves a field empty rather than guess.
 func TestBrowser_AddressParser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
-	findChromium(t)
+	needBrowser(t)
 	n := startNode(t, t.TempDir())
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	b := startBrowser(t, ctx)
-	defer b.checkConsole()
+	b := browserFor(t, 60*time.Second)
 	tb := b.newTab("parser")
 	tb.do("open the app", chromedp.Navigate(n.URL+appPath))
 	tb.waitFor("[data-test=signin-handle]")

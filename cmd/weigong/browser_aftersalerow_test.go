@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"reflect"
 	"testing"
 	"time"
@@ -16,15 +15,9 @@ import (
 // stale (412). The row is driven in the page with fetch stubbed, so that
 // no event can arrive.
 func TestBrowser_AfterSaleRowSendsLatestVersion(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
-	findChromium(t)
+	needBrowser(t)
 	n := startNode(t, t.TempDir())
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	b := startBrowser(t, ctx)
-	defer b.checkConsole()
+	b := browserFor(t, 60*time.Second)
 	tb := b.newTab("supplier")
 	tb.do("open the app", chromedp.Navigate(n.URL+appPath))
 	tb.waitFor("[data-test=signin-handle]")

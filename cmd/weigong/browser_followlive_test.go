@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -12,19 +11,13 @@ import (
 // it is made (follow.requested on its stream), with a toast, and can
 // approve it there.
 func TestBrowser_FollowRequestLive(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
-	findChromium(t)
+	needBrowser(t)
 	n := startNode(t, t.TempDir())
 	sup := n.signUp("supplier", "gate_sup")
 	n.must(200, "PATCH", "/v1/me", sup.Token, map[string]any{"follow_policy": "approval"})
 	dist := n.signUp("distributor", "gate_dist")
 
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	b := startBrowser(t, ctx)
-	defer b.checkConsole()
+	b := browserFor(t, 60*time.Second)
 	s := b.newTab("supplier")
 	signInUI(s, n.URL+appPath+"#/followers", sup.Handle)
 	s.waitFor("[data-test=followers-empty]")
@@ -41,5 +34,4 @@ func TestBrowser_FollowRequestLive(t *testing.T) {
 	if len(f.Items) != 1 || f.Items[0].State != "active" {
 		t.Errorf("after approval the distributor's follows are %+v, want one active", f.Items)
 	}
-	time.Sleep(300 * time.Millisecond)
 }

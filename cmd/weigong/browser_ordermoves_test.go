@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -20,10 +19,7 @@ import (
 // rejected, withdrawn, asked again, approved and sent; and a cancel
 // request approved.
 func TestBrowser_OrderMoves(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
-	findChromium(t)
+	needBrowser(t)
 	n := startNode(t, t.TempDir())
 	w := newOrderWorld(t, n, "moves", map[string]any{"title": "Tea set", "cost_price": 3000, "stock": 6})
 	place := func(qty int) string {
@@ -33,10 +29,7 @@ func TestBrowser_OrderMoves(t *testing.T) {
 		return o.ID
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
-	defer cancel()
-	b := startBrowser(t, ctx)
-	defer b.checkConsole()
+	b := browserFor(t, 150*time.Second)
 	d := b.newTab("distributor")
 	s := b.newTab("supplier")
 	signInUI(d, n.URL+appPath+"#/feed", w.dist.Handle)
@@ -211,5 +204,4 @@ func TestBrowser_OrderMoves(t *testing.T) {
 	s.waitFor("[data-test=order-sheet] [data-test=order-state][data-state=cancelled]")
 	d.click("[data-test=orders-tab-orders]")
 	d.waitFor(rowOf(dropped) + "[data-state=cancelled]")
-	time.Sleep(300 * time.Millisecond)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"image/color"
 	"os"
@@ -23,10 +22,7 @@ import (
 // it and pays it, each party seeing the case move live. The share then
 // counts the order and its sales.
 func TestBrowser_OrderLoop(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
-	findChromium(t)
+	needBrowser(t)
 	n := startNode(t, t.TempDir())
 
 	// The world exists beforehand (API); every order step goes through the UI.
@@ -39,10 +35,7 @@ func TestBrowser_OrderLoop(t *testing.T) {
 	var share shareReply
 	n.must(201, "POST", "/v1/shares", dist.Token, map[string]any{"card_id": card.ID, "price": 15800}).decode(t, &share)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 110*time.Second)
-	defer cancel()
-	b := startBrowser(t, ctx)
-	defer b.checkConsole()
+	b := browserFor(t, 110*time.Second)
 	d := b.newTab("distributor")
 	s := b.newTab("supplier")
 	signInUI(d, n.URL+appPath+"#/shares", dist.Handle)
@@ -160,8 +153,6 @@ func TestBrowser_OrderLoop(t *testing.T) {
 	if got := d.text(shareSel + " [data-test=share-orders]"); !strings.HasPrefix(got, "1 ") {
 		t.Errorf("share orders = %q, want 1", got)
 	}
-	// Console events arrive asynchronously: give the last ones a moment.
-	time.Sleep(300 * time.Millisecond)
 }
 
 // signInUI opens url (a route that needs an account) and signs in there.

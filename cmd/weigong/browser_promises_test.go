@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"image/color"
 	"reflect"
@@ -21,10 +20,7 @@ import (
 // measured figures, and on the card the early mark and the stock per
 // variant, offered in the order form's variant picker.
 func TestBrowser_SupplierPromises(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
-	findChromium(t)
+	needBrowser(t)
 	data := t.TempDir()
 	n := startNode(t, data)
 	sup := n.signUp("supplier", "promise_sup")
@@ -39,10 +35,7 @@ func TestBrowser_SupplierPromises(t *testing.T) {
 	n = startNode(t, data)
 	n.must(200, "PATCH", "/v1/me/followers/"+dist.ID, sup.Token, map[string]any{"level": "gold"})
 
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Second)
-	defer cancel()
-	b := startBrowser(t, ctx)
-	defer b.checkConsole()
+	b := browserFor(t, 100*time.Second)
 	s := b.newTab("supplier")
 	signInUI(s, n.URL+appPath+"#/profile", sup.Handle)
 
@@ -148,5 +141,4 @@ func TestBrowser_SupplierPromises(t *testing.T) {
 	if strings.Contains(granted, "measured") {
 		t.Errorf("a granted badge alone claims a measurement: %q", granted)
 	}
-	time.Sleep(300 * time.Millisecond)
 }

@@ -16,19 +16,13 @@ import (
 // order sheet with its moves (the supplier's, with the shipment form, and
 // the distributor's after-sales form) show no untranslated English word.
 func TestBrowser_ChineseOrderScreens(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
-	findChromium(t)
+	needBrowser(t)
 	n := startNode(t, t.TempDir())
 	w := newOrderWorld(t, n, "zh", map[string]any{"title": "真丝围巾", "description": "桑蚕丝", "stock": 9})
 	n.must(200, "PATCH", "/v1/me", w.sup.Token, map[string]any{"name": "丝绸工坊"})
 	n.must(200, "PATCH", "/v1/me", w.dist.Token, map[string]any{"name": "小李"})
 
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	b := startBrowser(t, ctx)
-	defer b.checkConsole()
+	b := browserFor(t, 90*time.Second)
 	d := chineseTab(b, "distributor")
 	s := chineseTab(b, "supplier")
 	signInUI(d, n.URL+appPath+"#/feed", w.dist.Handle)
@@ -83,7 +77,6 @@ func TestBrowser_ChineseOrderScreens(t *testing.T) {
 	d.click("[data-test=order-aftersale]")
 	d.waitFor("[data-test=aftersale-sheet]")
 	check(d, "[data-test=aftersale-sheet]", "the after-sales form")
-	time.Sleep(300 * time.Millisecond)
 }
 
 // chineseTab opens a tab whose browser says it prefers Chinese
