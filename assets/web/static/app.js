@@ -86,7 +86,7 @@ function drawBadge() {
 	const n = waitingCount();
 	el.hidden = !n;
 	el.textContent = n > 99 ? '99+' : String(n);
-	el.setAttribute('aria-label', t('orders.waiting', { n }));
+	el.title = t('orders.waiting', { n }); // the tab reads "Orders 2" to screen readers
 }
 
 function drawConn() {
