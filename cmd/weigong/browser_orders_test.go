@@ -153,6 +153,11 @@ func TestBrowser_OrderLoop(t *testing.T) {
 	if got := d.text(shareSel + " [data-test=share-orders]"); !strings.HasPrefix(got, "1 ") {
 		t.Errorf("share orders = %q, want 1", got)
 	}
+
+	// (7) The feed shows what the order took from the stock, without a reload.
+	d.route("#/feed")
+	d.waitJS("stock after the order", fmt.Sprintf(`(document.querySelector(%q) || {}).textContent === '白/M 5 left · 蓝/L 1 left'`,
+		fmt.Sprintf("[data-test=feed-card][data-card-id=%q] [data-test=card-stock]", card.ID)))
 }
 
 // signInUI opens url (a route that needs an account) and signs in there.
