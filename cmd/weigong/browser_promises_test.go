@@ -41,6 +41,7 @@ func TestBrowser_SupplierPromises(t *testing.T) {
 
 	// (1) Guarantees and a level rule.
 	s.waitFor("[data-test=supplier-badge][data-badge=verified]")
+	s.waitFor("[data-test=supplier-metrics] [data-test=metrics-orders-due]") // its own figures, as others see them
 	s.typeInto("[data-test=profile-rule][data-level=gold]", "500")
 	for _, g := range []string{"ship_24h", "late_refund", "exchange_15d"} {
 		s.click("[data-test=profile-guarantee-" + g + "]")

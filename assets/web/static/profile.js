@@ -7,6 +7,7 @@ import { t } from './i18n.js';
 import { followingList } from './following.js';
 import { supplierBadges } from './cardview.js';
 import { guaranteesEditor, levelRulesEditor } from './promises.js';
+import { metricsBox } from './supplier.js';
 import { currentUser, setUser } from './session.js';
 import { toast, copyToast, busy, formAction } from './ui.js';
 
@@ -51,6 +52,7 @@ export function profileView(ctx) {
 		el: h('section', { class: 'stack' }, h('h1', {}, t('tab.profile')),
 			h('p', { class: 'muted', 'data-test': 'profile-handle' }, '@' + me.handle + ' · ' + t('role.' + me.role)),
 			supplier && h('div', { class: 'row wrap' }, supplierBadges(me)),
+			supplier && metricsBox(me),
 			supplier ? channel(me.handle) : followingList(), form,
 			h('button', { class: 'btn danger-text', 'data-test': 'profile-signout', onclick: (e) => busy(e.currentTarget, null, ctx.signOut) }, t('profile.signout'))),
 		title: t('tab.profile'),

@@ -78,7 +78,7 @@ function profile(sup) {
 
 // metricsBox shows the supplier's measured figures (GET
 // /v1/suppliers/{id}/metrics); rates stay "—" below 20 orders due.
-function metricsBox(sup) {
+export function metricsBox(sup) {
 	const box = h('section', { class: 'box stack', 'data-test': 'supplier-metrics' }, h('h2', {}, t('metrics.title')));
 	get('/v1/suppliers/' + enc(sup.id) + '/metrics').then((m) => {
 		const pct = (x) => (x == null ? '—' : (Math.round(x * 1000) / 10) + '%');
