@@ -41,6 +41,11 @@ var (
 	// bRelayCursors keeps each durable tailer's position in the log.
 	bRelayCursors = []byte("relay_cursors") // tailer name → seq(8)
 
+	// App keys (catalog/appkeys.go): the record under the key's hash, and
+	// each account's keys in creation order.
+	bAppKeys        = []byte("app_keys")         // key hash → appKeyRecord
+	bAccountAppKeys = []byte("account_app_keys") // account + key ID → key hash
+
 	bIdempotency     = []byte("idempotency")         // account ID + 0 + key → idempotencyRecord
 	bIdempotencyTime = []byte("idempotency_created") // created(8) + account ID + 0 + key → nil
 )
@@ -55,5 +60,5 @@ var allBuckets = [][]byte{
 	bMeta, bAccounts, bHandles, bSessions, bSessionExpiry, bImages,
 	bCards, bSupplierCards, bLiveCards, bWithdrawnCards, bFollows, bFollowing, bFollowers,
 	bChanges, bSupplierChanges, bDistributorChanges, bRelayCursors,
-	bIdempotency, bIdempotencyTime,
+	bIdempotency, bIdempotencyTime, bAppKeys, bAccountAppKeys,
 }

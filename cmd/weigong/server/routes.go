@@ -52,4 +52,5 @@ func (s *Server) routes() {
 	v1.Delete("/shares/:id", requireAuth, s.deleteShare)
 
 	s.orderRoutes(v1)
+	s.keyRoutes(v1)
 }
