@@ -46,6 +46,13 @@ var (
 	bAppKeys        = []byte("app_keys")         // key hash → appKeyRecord
 	bAccountAppKeys = []byte("account_app_keys") // account + key ID → key hash
 
+	// Webhooks (webhooks.go): each account's endpoints, and per endpoint
+	// its deliveries and the pending ones by next attempt.
+	bWebhooks          = []byte("webhooks")           // webhook ID → JSON webhook
+	bAccountWebhooks   = []byte("account_webhooks")   // account + webhook ID → nil
+	bWebhookDeliveries = []byte("webhook_deliveries") // webhook + delivery ID(12) → JSON delivery
+	bWebhookDue        = []byte("webhook_due")        // webhook + next(8) + delivery ID(12) → nil
+
 	bIdempotency     = []byte("idempotency")         // account ID + 0 + key → idempotencyRecord
 	bIdempotencyTime = []byte("idempotency_created") // created(8) + account ID + 0 + key → nil
 )
@@ -61,4 +68,5 @@ var allBuckets = [][]byte{
 	bCards, bSupplierCards, bLiveCards, bWithdrawnCards, bFollows, bFollowing, bFollowers,
 	bChanges, bSupplierChanges, bDistributorChanges, bRelayCursors,
 	bIdempotency, bIdempotencyTime, bAppKeys, bAccountAppKeys,
+	bWebhooks, bAccountWebhooks, bWebhookDeliveries, bWebhookDue,
 }

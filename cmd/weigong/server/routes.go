@@ -53,4 +53,5 @@ func (s *Server) routes() {
 
 	s.orderRoutes(v1)
 	s.keyRoutes(v1)
+	s.webhookRoutes(v1)
 }

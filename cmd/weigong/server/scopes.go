@@ -66,6 +66,14 @@ var scopeRules = []scopeRule{
 	{"POST", "/v1/keys", catalog.ScopeAccountOnly},
 	{"GET", "/v1/keys", catalog.ScopeAccountOnly},
 	{"DELETE", "/v1/keys/:id", catalog.ScopeAccountOnly},
+
+	{"POST", "/v1/webhooks", catalog.ScopeWebhooksManage},
+	{"GET", "/v1/webhooks", catalog.ScopeWebhooksManage},
+	{"PATCH", "/v1/webhooks/:id", catalog.ScopeWebhooksManage},
+	{"DELETE", "/v1/webhooks/:id", catalog.ScopeWebhooksManage},
+	{"GET", "/v1/webhooks/:id/deliveries", catalog.ScopeWebhooksManage},
+	{"POST", "/v1/webhooks/:id/deliveries/:delivery_id/retry", catalog.ScopeWebhooksManage},
+	{"POST", "/v1/webhooks/:id/ping", catalog.ScopeWebhooksManage},
 }
 
 // PublicRoute marks an endpoint that reads no credentials.
