@@ -13,11 +13,14 @@ type Viewer struct {
 var Anonymous = Viewer{}
 
 // SupplierRef is the public summary of a supplier shown on each card.
+// Badges holds the operator's (verified) and the earned ones; earned
+// badges are "measured from MeasuredOrders orders in 90 days".
 type SupplierRef struct {
-	ID     string   `json:"id"`
-	Handle string   `json:"handle"`
-	Name   string   `json:"name"`
-	Badges []string `json:"badges"`
+	ID             string   `json:"id"`
+	Handle         string   `json:"handle"`
+	Name           string   `json:"name"`
+	Badges         []string `json:"badges"`
+	MeasuredOrders int      `json:"measured_orders,omitempty"`
 }
 
 // ImageView is an image as the API shows it.
@@ -157,7 +160,17 @@ func ImageURLs(id string) map[string]string {
 
 // Ref returns the public summary of a supplier account.
 func (a Account) Ref() SupplierRef {
-	return SupplierRef{ID: a.ID, Handle: a.Handle, Name: a.Name, Badges: nonNil(a.Badges)}
+	r := SupplierRef{ID: a.ID, Handle: a.Handle, Name: a.Name, Badges: a.AllBadges()}
+	if len(a.EarnedBadges) > 0 {
+		r.MeasuredOrders = a.BadgeOrders
+	}
+	return r
+}
+
+// AllBadges is the operator's badges followed by the earned ones.
+func (a Account) AllBadges() []string {
+	out := append([]string{}, a.Badges...)
+	return append(out, a.EarnedBadges...)
 }
 
 func nonNil(s []string) []string {

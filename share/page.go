@@ -17,7 +17,10 @@ type Page struct {
 	Gone        bool
 	URL         string
 	CollageURL  string
-	Origin      string
+	// CollageWidth and CollageHeight are the collage's size in pixels, for
+	// og:image:width and og:image:height.
+	CollageWidth, CollageHeight int
+	Origin                      string
 }
 
 // Page resolves a public share link. The card is rendered for an
@@ -47,6 +50,7 @@ func (s *Service) Page(ctx context.Context, id, origin string) (Page, error) {
 		return p, nil
 	}
 	p.Card = catalog.ViewCard(card, supplier.Ref(), catalog.Anonymous)
+	p.CollageWidth, p.CollageHeight = CollageSize(len(card.Images))
 	p.Price = PublicPrice(sh, card)
 	p.Distributor = distributor.PublicView(true)
 	return p, nil

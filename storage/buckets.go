@@ -38,6 +38,10 @@ var (
 	bSupplierChanges    = []byte("supplier_changes")    // supplier + seq → nil (card changes)
 	bDistributorChanges = []byte("distributor_changes") // distributor + seq → nil (follow changes)
 
+	// bEarnedLevels lists the follows holding a level earned by purchases,
+	// which the sweep reassesses as purchases leave the 90-day window.
+	bEarnedLevels = []byte("earned_levels") // supplier + distributor → nil
+
 	// bRelayCursors keeps each durable tailer's position in the log.
 	bRelayCursors = []byte("relay_cursors") // tailer name → seq(8)
 
