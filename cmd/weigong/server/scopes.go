@@ -27,6 +27,7 @@ var scopeRules = []scopeRule{
 	{"GET", "/v1/openapi.json", PublicRoute},
 	{"POST", "/v1/accounts", PublicRoute},
 	{"POST", "/v1/sessions", PublicRoute},
+	{"GET", "/v1/sessions/current", catalog.ScopeFeedRead},
 	{"DELETE", "/v1/sessions/current", catalog.ScopeAccountOnly},
 	{"GET", "/v1/me", catalog.ScopeFeedRead},
 	{"PATCH", "/v1/me", catalog.ScopeAccountOnly},
@@ -39,6 +40,7 @@ var scopeRules = []scopeRule{
 
 	{"GET", "/v1/suppliers/:supplier", catalog.ScopeFeedRead},
 	{"GET", "/v1/suppliers/:supplier/cards", catalog.ScopeFeedRead},
+	{"GET", "/v1/suppliers/:supplier/metrics", catalog.ScopeFeedRead},
 	{"PUT", "/v1/suppliers/:supplier/follow", catalog.ScopeAccountOnly},
 	{"DELETE", "/v1/suppliers/:supplier/follow", catalog.ScopeAccountOnly},
 	{"GET", "/v1/me/following", catalog.ScopeFeedRead},
