@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/weigong/weigong/catalog/wire"
 )
 
 // Scope names what an app key may do (API.md part 2, "Developers"). Every
@@ -55,20 +57,17 @@ type AppKey struct {
 	LastUsedAt *time.Time
 }
 
-// AppKeyView is an app key as the API shows it: {"id", "name", "scopes",
-// "created_at", "last_used_at"}, plus "key" in the reply that creates it.
-type AppKeyView struct {
-	ID         string     `json:"id"`
-	Name       string     `json:"name"`
-	Scopes     []Scope    `json:"scopes"`
-	Key        string     `json:"key,omitempty"`
-	CreatedAt  time.Time  `json:"created_at"`
-	LastUsedAt *time.Time `json:"last_used_at"`
-}
+// AppKeyView is an app key as the API shows it (wire.AppKey): the key
+// itself only in the reply that creates it.
+type AppKeyView = wire.AppKey
 
 // View returns the key as its owner sees it, without the secret.
 func (k AppKey) View() AppKeyView {
-	return AppKeyView{ID: k.ID, Name: k.Name, Scopes: k.Scopes, CreatedAt: k.CreatedAt, LastUsedAt: k.LastUsedAt}
+	scopes := make([]string, len(k.Scopes))
+	for i, sc := range k.Scopes {
+		scopes[i] = string(sc)
+	}
+	return AppKeyView{ID: k.ID, Name: k.Name, Scopes: scopes, CreatedAt: k.CreatedAt, LastUsedAt: k.LastUsedAt}
 }
 
 // KeyStore keeps app keys by the hash of the key. Like sessions, keys are

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gorilla/websocket"
 	"github.com/weigong/weigong/catalog"
+	"github.com/weigong/weigong/catalog/wire"
 	"github.com/weigong/weigong/feed"
 )
 
@@ -120,19 +121,15 @@ var errShuttingDown = catalog.Errorf(catalog.Internal, "shutting down")
 
 // refuse answers a request that is not upgraded, with the API's JSON error.
 func (h *Handler) refuse(w http.ResponseWriter, err error) {
-	status, code := http.StatusInternalServerError, catalog.ErrorCode(err)
+	code := catalog.ErrorCode(err)
+	status := code.Status() // the one table, in package wire
 	switch {
 	case err == errShuttingDown:
 		status = http.StatusServiceUnavailable
-	case code == catalog.Unauthorized:
-		status = http.StatusUnauthorized
-	case code == catalog.Forbidden:
-		status = http.StatusForbidden
-	default:
+	case code == catalog.Internal:
 		h.Logger.Error("feed stream: authenticating", "err", err)
 	}
-	body := map[string]map[string]string{"error": {"code": string(code), "message": catalog.ErrorMessage(err)}}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(body)
+	json.NewEncoder(w).Encode(wire.ErrorBody{Error: wire.ErrorDetail{Code: code, Message: catalog.ErrorMessage(err)}})
 }

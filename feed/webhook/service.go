@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/weigong/weigong/catalog"
+	"github.com/weigong/weigong/catalog/wire"
 	"github.com/weigong/weigong/feed"
 )
 
@@ -44,14 +45,8 @@ type Service struct {
 	NewID func() string
 }
 
-// Input is the body of POST /v1/webhooks; PATCH takes any of its fields
-// and "enabled".
-type Input struct {
-	URL         *string  `json:"url"`
-	Events      []string `json:"events"`
-	Description *string  `json:"description"`
-	Enabled     *bool    `json:"enabled"`
-}
+// Input is the body of POST /v1/webhooks; PATCH takes any of its fields.
+type Input = wire.WebhookInput
 
 // Create registers a webhook for the caller and returns it with its
 // signing secret, shown this once.

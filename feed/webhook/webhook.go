@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+
+	"github.com/weigong/weigong/catalog/wire"
 )
 
 // Webhook is one endpoint an account has registered.
@@ -25,20 +27,9 @@ type Webhook struct {
 	UpdatedAt      time.Time
 }
 
-// View is a webhook as its owner sees it: {"id", "url", "events",
-// "description", "enabled", "disabled_reason"?, "created_at",
-// "updated_at"}, plus "secret" in the reply that creates it.
-type View struct {
-	ID             string    `json:"id"`
-	URL            string    `json:"url"`
-	Events         []string  `json:"events"`
-	Description    string    `json:"description"`
-	Enabled        bool      `json:"enabled"`
-	DisabledReason string    `json:"disabled_reason,omitempty"`
-	Secret         string    `json:"secret,omitempty"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
-}
+// View is a webhook as its owner sees it (wire.Webhook): its secret only
+// in the reply that creates it.
+type View = wire.Webhook
 
 // View returns the webhook without its secret.
 func (w Webhook) View() View {
@@ -88,14 +79,8 @@ type Delivery struct {
 	CreatedAt time.Time
 }
 
-// Attempt is one POST of a delivery.
-type Attempt struct {
-	At time.Time `json:"at"`
-	// Status is the HTTP status, 0 when no response came.
-	Status    int    `json:"status"`
-	LatencyMS int64  `json:"latency_ms"`
-	Error     string `json:"error,omitempty"`
-}
+// Attempt is one POST of a delivery: Status 0 means no answer came.
+type Attempt = wire.Attempt
 
 // MessageID is the webhook-id header: the same across retries, so the
 // receiver can deduplicate.
@@ -104,20 +89,11 @@ func (d Delivery) MessageID() string {
 }
 
 // DeliveryView is a delivery as the API shows it.
-type DeliveryView struct {
-	ID            string          `json:"id"`
-	MessageID     string          `json:"message_id"`
-	Type          string          `json:"type"`
-	State         DeliveryState   `json:"state"`
-	Attempts      []Attempt       `json:"attempts"`
-	NextAttemptAt *time.Time      `json:"next_attempt_at"`
-	CreatedAt     time.Time       `json:"created_at"`
-	Payload       json.RawMessage `json:"payload"`
-}
+type DeliveryView = wire.Delivery
 
 // View returns the delivery as its owner sees it.
 func (d Delivery) View() DeliveryView {
-	v := DeliveryView{ID: d.ID, MessageID: d.MessageID(), Type: d.Type, State: d.State, Attempts: d.Attempts,
+	v := DeliveryView{ID: d.ID, MessageID: d.MessageID(), Type: d.Type, State: string(d.State), Attempts: d.Attempts,
 		CreatedAt: d.CreatedAt, Payload: d.Payload}
 	if v.Attempts == nil {
 		v.Attempts = []Attempt{}
