@@ -38,9 +38,10 @@ func verifyWebhook(secret string, h http.Header, body []byte) bool {
 
 // hookMessage is one verified webhook request.
 type hookMessage struct {
-	ID   string
-	Body []byte
-	Type string
+	ID     string
+	Body   []byte
+	Type   string
+	Header http.Header
 }
 
 // hookReceiver is a webhook endpoint on 127.0.0.1 that checks every
@@ -64,7 +65,7 @@ func newHookReceiver(t *testing.T) *hookReceiver {
 		if !verifyWebhook(r.secret, req.Header, body) {
 			r.t.Errorf("webhook %s: bad signature", req.Header.Get("webhook-id"))
 		}
-		r.got = append(r.got, hookMessage{ID: req.Header.Get("webhook-id"), Body: body, Type: env.Type})
+		r.got = append(r.got, hookMessage{ID: req.Header.Get("webhook-id"), Body: body, Type: env.Type, Header: req.Header.Clone()})
 		status := r.status
 		r.mu.Unlock()
 		w.WriteHeader(status)
