@@ -28,6 +28,7 @@ bench-go:
 
 bench-load: build
 	$(GO) run ./cmd/wgbench -bin $(BIN)
+	$(GO) run ./cmd/wgbench orders -bin $(BIN)
 
 clean:
 	rm -rf bin data bench-go.out

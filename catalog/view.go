@@ -20,6 +20,9 @@ type (
 	PriceView   = wire.Prices
 	CardView    = wire.Card
 	VariantView = wire.Variant
+	// EarlyAccessView is a card's early-access window as its owner and
+	// followers see it.
+	EarlyAccessView = wire.EarlyAccess
 )
 
 // PriceAccess is the closed-channel rule in one place. It returns whether
@@ -58,6 +61,10 @@ func ViewCard(c Card, supplier SupplierRef, v Viewer) CardView {
 	}
 	owner, level, ok := PriceAccess(c.SupplierID, v)
 	view.Variants = viewVariants(c.Variants, ok)
+	if c.EarlyAccess != nil && (owner || ok) {
+		view.EarlyAccess = &EarlyAccessView{Level: c.EarlyAccess.Level, Hours: c.EarlyAccess.Hours,
+			Until: c.ReleaseAt, Released: c.Released}
+	}
 	if !ok {
 		return view
 	}

@@ -20,7 +20,8 @@ func (h *Hub) fanOutCard(c catalog.Change) {
 	if len(followers) == 0 {
 		return
 	}
-	if c.Kind == catalog.CardWithdrawn {
+	early := c.Card != nil && c.Card.EarlyAccess != nil
+	if c.Kind == catalog.CardWithdrawn && !early {
 		h.sendWithdrawn(c, followers)
 		return
 	}
@@ -30,10 +31,20 @@ func (h *Hub) fanOutCard(c catalog.Change) {
 		return
 	}
 	for _, g := range groupByLevel(followers, c.Supplier) {
+		if !c.Supplier.Delivers(c, g.level) {
+			continue // early access: not yet for this level, or already had
+		}
 		rep := g.subs[0]
 		f := catalog.Follow{SupplierID: c.SupplierID, DistributorID: rep.distributorID,
 			State: catalog.StateActive, Level: g.level}
-		frame, err := encodeCard(h.logID, c, followerViewer(rep.distributorID, f, c.Supplier))
+		var frame []byte
+		var err error
+		if c.Kind == catalog.CardWithdrawn {
+			// An early card's withdrawal goes only where the card went.
+			frame, err = encodeWithdrawn(h.logID, c)
+		} else {
+			frame, err = encodeCard(h.logID, c, followerViewer(rep.distributorID, f, c.Supplier))
+		}
 		if err != nil {
 			h.log.Error("feed: encoding card change", "seq", c.Seq, "err", err)
 			continue

@@ -141,7 +141,7 @@ func (h *Hub) fillGap(next uint64) {
 // route sends one change where it goes.
 func (h *Hub) route(c catalog.Change) {
 	switch c.Kind {
-	case catalog.CardPublished, catalog.CardUpdated, catalog.CardWithdrawn:
+	case catalog.CardPublished, catalog.CardUpdated, catalog.CardWithdrawn, catalog.CardReleased:
 		h.fanOutCard(c)
 	case catalog.FollowChanged:
 		h.applyFollow(c)

@@ -110,10 +110,13 @@ func EncodeFor(logID, accountID string, c catalog.Change, activeFollow func(supp
 	if !ok {
 		return nil, nil
 	}
+	if c.Supplier != nil && !c.Supplier.Delivers(c, c.Supplier.EffectiveLevel(f.Level)) {
+		return nil, nil // early access: not yet, or already had
+	}
 	switch c.Kind {
 	case catalog.CardWithdrawn:
 		return encodeWithdrawn(logID, c)
-	case catalog.CardPublished, catalog.CardUpdated:
+	case catalog.CardPublished, catalog.CardUpdated, catalog.CardReleased:
 		if c.Card.Withdrawn {
 			return nil, nil
 		}
@@ -124,4 +127,13 @@ func EncodeFor(logID, accountID string, c catalog.Change, activeFollow func(supp
 
 func (sc *scan) resume() Resume {
 	return Resume{Seq: sc.after, Cursor: FormatCursor(sc.log.ID, sc.after)}
+}
+
+// EventType is the type an event of change kind k carries on the wire:
+// the end of an early-access window reaches the others as card.published.
+func EventType(k catalog.ChangeKind) string {
+	if k == catalog.CardReleased {
+		return string(catalog.CardPublished)
+	}
+	return string(k)
 }

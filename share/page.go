@@ -34,6 +34,11 @@ func (s *Service) Page(ctx context.Context, id, origin string) (Page, error) {
 	url := origin + "/s/" + sh.ID
 	p := Page{Share: sh, URL: url, CollageURL: url + "/collage.jpg", Origin: origin}
 	card, supplier, err := s.liveCard(ctx, sh.CardID)
+	if err == nil && card.InEarlyAccess() {
+		// Before its early-access window ends the card does not exist for
+		// the public, not even as "no longer available".
+		return Page{}, catalog.Errorf(catalog.NotFound, "no such share")
+	}
 	if catalog.ErrorCode(err) == catalog.NotFound {
 		p.Gone = true
 		return p, nil

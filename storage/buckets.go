@@ -26,6 +26,8 @@ var (
 	// bWithdrawnCards orders withdrawn cards by withdrawal time, so the
 	// sweep can purge those older than the retention (PurgeWithdrawnCards).
 	bWithdrawnCards = []byte("withdrawn_cards") // withdrawn(8) + card ID → nil
+	// bCardRelease orders cards in their early-access window by its end.
+	bCardRelease = []byte("card_release") // release(8) + card ID → nil
 
 	bFollows   = []byte("follows")   // supplier + distributor → followRecord
 	bFollowing = []byte("following") // distributor + supplier → copy of the followRecord

@@ -43,6 +43,15 @@ type Variant struct {
 	Stock *int64 `json:"stock,omitempty"`
 }
 
+// EarlyAccess is a card's early-access window (API.md part 2): followers
+// at Level or higher see the card Hours before everyone else, Until.
+type EarlyAccess struct {
+	Level    string    `json:"level"`
+	Hours    int       `json:"hours"`
+	Until    time.Time `json:"until"`
+	Released bool      `json:"released"`
+}
+
 // Card is a card as one viewer may see it. Prices is nil (and so absent
 // from JSON) for everyone but the owner and active followers; the owner-only
 // fields are nil for everyone but the owner.
@@ -61,7 +70,10 @@ type Card struct {
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 	Version   int64     `json:"version"`
-	Prices    *Prices   `json:"prices,omitempty"`
+	// EarlyAccess is shown to those who see the card inside its window
+	// (its owner and followers at the level), with the release time.
+	EarlyAccess *EarlyAccess `json:"early_access,omitempty"`
+	Prices      *Prices      `json:"prices,omitempty"`
 
 	CostPrice    *int64           `json:"cost_price,omitempty"`
 	RetailPrice  *int64           `json:"retail_price,omitempty"`

@@ -237,3 +237,24 @@ func TestAPI_Orders_RetriedWrites(t *testing.T) {
 		t.Fatalf("orders = %+v; want one, accepted once (version 2)", list.Items)
 	}
 }
+
+// TestAPI_SupplierStream_FollowRequested ensures that a supplier with the
+// approval policy gets follow.requested in its event log and live on its
+// own websocket when a distributor asks to follow.
+func TestAPI_SupplierStream_FollowRequested(t *testing.T) {
+	n := startNode(t, t.TempDir())
+	sup, d := n.signUp("supplier", "req_sup"), n.signUp("distributor", "req_dist")
+	n.must(200, "PATCH", "/v1/me", sup.Token, map[string]string{"follow_policy": "approval"})
+	var ev struct{ Cursor string }
+	n.must(200, "GET", "/v1/feed/events", sup.Token, nil).decode(t, &ev)
+	live := dialLive(t, n, sup.Token, ev.Cursor)
+	n.must(200, "PUT", "/v1/suppliers/"+sup.ID+"/follow", d.Token, nil)
+	frame := live.waitFor(t, `"follow.requested"`)
+	if !strings.Contains(frame, d.ID) || !strings.Contains(frame, `"pending"`) {
+		t.Fatalf("follow.requested frame = %s", frame)
+	}
+	events := string(n.must(200, "GET", "/v1/feed/events?after="+ev.Cursor, sup.Token, nil).Body)
+	if !strings.Contains(events, `"follow.requested"`) {
+		t.Fatalf("the supplier's events lack follow.requested: %s", events)
+	}
+}

@@ -48,8 +48,9 @@ type node struct {
 	stream   *stream.Handler
 	http     *server.Server
 	// relay tails the change log and feeds the hub through the bus.
-	relay *feed.Tailer
-	sweep *sweeper
+	relay   *feed.Tailer
+	sweep   *sweeper
+	release *releaser
 	// hooks tails the log durably into webhook deliveries; sender posts them.
 	hooks  *feed.Tailer
 	sender *webhook.Sender
@@ -108,6 +109,7 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 	if cfg.sweepEvery > 0 {
 		n.sweep.every = cfg.sweepEvery
 	}
+	n.release = &releaser{db: db, catalog: n.catalog, now: n.sweep.now, every: n.sweep.every, log: log}
 	webhooks, err := n.openWebhooks(cfg, info.ID, log)
 	if err != nil {
 		db.Close()
@@ -146,6 +148,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io.Wri
 	defer cancelBackground()
 	go n.views.Run(background, 2*time.Second)
 	go n.sweep.run(background)
+	go n.release.run(background)
 	go func() { _ = n.relay.Run(background) }()
 	n.background.Add(2)
 	go func() { defer n.background.Done(); _ = n.hooks.Run(background) }()

@@ -17,6 +17,13 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "orders" {
+		if err := ordersMain(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "wgbench orders:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	bin := flag.String("bin", "bin/weigong", "the weigong binary to measure")
 	followers := flag.Int("followers", 5000, "fan-out: websocket clients following one supplier")
 	cards := flag.Int("cards", 50, "fan-out: cards posted per run")

@@ -38,8 +38,9 @@ func (f *Fanout) Handle(ctx context.Context, c catalog.Change) error {
 		return err
 	}
 	var ds []Delivery
+	kind := feed.EventType(c.Kind)
 	for _, w := range hooks {
-		if !w.Wants(string(c.Kind)) {
+		if !w.Wants(kind) {
 			continue
 		}
 		var lookupErr error
@@ -53,7 +54,7 @@ func (f *Fanout) Handle(ctx context.Context, c catalog.Change) error {
 		if frame == nil {
 			continue
 		}
-		d, err := newDelivery(w, c.Seq, 0, string(c.Kind), c.At, frame)
+		d, err := newDelivery(w, c.Seq, 0, kind, c.At, frame)
 		if err != nil {
 			return err
 		}
