@@ -25,3 +25,24 @@ type ShareInput struct {
 	Price     *int64  `json:"price,omitempty"`
 	Watermark bool    `json:"watermark,omitempty"`
 }
+
+// PublicShare is the data of a public share page as JSON, for embedding
+// (GET /v1/public/shares/{id}): the card as anyone may see it (no cost
+// price), the distributor's price in fen and its public contact. URLs are
+// absolute, so a page on another origin can show them.
+type PublicShare struct {
+	ID          string            `json:"id"`
+	URL         string            `json:"url"`
+	CollageURL  string            `json:"collage_url"`
+	Text        string            `json:"text"`
+	Price       int64             `json:"price"`
+	Card        Card              `json:"card"`
+	Distributor PublicDistributor `json:"distributor"`
+}
+
+// PublicDistributor is what a share page shows of the distributor.
+type PublicDistributor struct {
+	Handle  string `json:"handle"`
+	Name    string `json:"name"`
+	Contact string `json:"contact"`
+}

@@ -27,6 +27,7 @@ var scopeRules = []scopeRule{
 	{"GET", "/v1/openapi.json", PublicRoute},
 	{"POST", "/v1/accounts", PublicRoute},
 	{"POST", "/v1/sessions", PublicRoute},
+	{"GET", "/v1/public/shares/:id", PublicRoute},
 	{"GET", "/v1/sessions/current", catalog.ScopeFeedRead},
 	{"DELETE", "/v1/sessions/current", catalog.ScopeAccountOnly},
 	{"GET", "/v1/me", catalog.ScopeFeedRead},
