@@ -15,6 +15,7 @@ import { myCardsView } from './mycards.js';
 import { followersView } from './followers.js';
 import { profileView } from './profile.js';
 import { supplierView } from './supplier.js';
+import { developersView } from './developers.js';
 
 // name: [screen, who may open it, tab icon]. Who: 'out' (signed out only),
 // 'any', 'in' (any account) or a role. Tabs appear in this order.
@@ -27,6 +28,7 @@ const ROUTES = {
 	post: [postView, 'supplier', 'M12 5v14M5 12h14'],
 	cards: [myCardsView, 'supplier', 'M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 13h7v7h-7z'],
 	followers: [followersView, 'supplier', 'M8 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM1 21c0-4 3-6 7-6s7 2 7 6M16 3a4 4 0 0 1 0 8M18 15c3 .5 5 2.5 5 6'],
+	developers: [developersView, 'in'],
 	profile: [profileView, 'in', 'M12 12a5 5 0 1 0 0-10 5 5 0 0 0 0 10zM3 22c0-5 4-8 9-8s9 3 9 8'],
 };
 

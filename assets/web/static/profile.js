@@ -44,6 +44,7 @@ export function profileView(ctx) {
 		el: h('section', { class: 'stack' }, h('h1', {}, t('tab.profile')),
 			h('p', { class: 'muted', 'data-test': 'profile-handle' }, '@' + me.handle + ' · ' + t('role.' + me.role)),
 			supplier ? channel(me.handle) : followingList(), form,
+			h('a', { class: 'btn', href: '#/developers', 'data-test': 'profile-developers' }, t('dev.link')),
 			h('button', { class: 'btn danger-text', 'data-test': 'profile-signout', onclick: (e) => busy(e.currentTarget, null, ctx.signOut) }, t('profile.signout'))),
 		title: t('tab.profile'),
 	};
