@@ -310,17 +310,31 @@ func (db *DB) NextDue(ctx context.Context, webhookID string) (time.Time, bool, e
 
 // SaveDelivery replaces a stored delivery and moves its due entry.
 func (db *DB) SaveDelivery(ctx context.Context, d webhook.Delivery) error {
+	return db.SaveDeliveries(ctx, []webhook.Delivery{d})
+}
+
+// SaveDeliveries replaces stored deliveries in one transaction. One that
+// is gone (its webhook was deleted meanwhile) is skipped.
+func (db *DB) SaveDeliveries(ctx context.Context, ds []webhook.Delivery) error {
 	return db.update(ctx, func(tx *bolt.Tx) error {
-		old, err := getDelivery(tx, d.WebhookID, d.ID)
-		if err != nil {
-			return err
-		}
-		dk, _ := deliveryKey(d.WebhookID, d.ID)
-		if old.State == webhook.Pending {
-			if err := tx.Bucket(bWebhookDue).Delete(deliveryDueKey(dk, old.NextAt)); err != nil {
+		for _, d := range ds {
+			old, err := getDelivery(tx, d.WebhookID, d.ID)
+			if catalog.ErrorCode(err) == catalog.NotFound && len(ds) > 1 {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			dk, _ := deliveryKey(d.WebhookID, d.ID)
+			if old.State == webhook.Pending {
+				if err := tx.Bucket(bWebhookDue).Delete(deliveryDueKey(dk, old.NextAt)); err != nil {
+					return err
+				}
+			}
+			if err := putDelivery(tx, dk, d); err != nil {
 				return err
 			}
 		}
-		return putDelivery(tx, dk, d)
+		return nil
 	})
 }

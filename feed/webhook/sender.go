@@ -40,6 +40,15 @@ type Sender struct {
 	kick chan struct{}
 }
 
+// recordBatch bounds how many attempts one transaction records.
+const recordBatch = 256
+
+// outcome is a finished attempt waiting to be recorded.
+type outcome struct {
+	f flight
+	d Delivery
+}
+
 // NewSender returns a sender with the default bounds and a guarded client.
 func NewSender(store Store, guard *Guard, log *slog.Logger) *Sender {
 	return &Sender{Store: store, Client: guard.Client(Timeout, DefaultPerEndpoint), Logger: log,
@@ -67,13 +76,16 @@ func (s *Sender) Run(ctx context.Context) error {
 	inFlight := map[flight]bool{}
 	perHook := map[string]int{}
 	done := make(chan flight)
+	outcomes := make(chan outcome, recordBatch)
+	go s.record(context.WithoutCancel(ctx), outcomes, done)
 	defer func() {
 		for range inFlight {
 			<-done
 		}
+		close(outcomes)
 	}()
 	for {
-		wait := s.startDue(ctx, inFlight, perHook, done)
+		wait := s.startDue(ctx, inFlight, perHook, outcomes)
 		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -81,8 +93,18 @@ func (s *Sender) Run(ctx context.Context) error {
 			return ctx.Err()
 		case <-s.kick:
 		case f := <-done:
-			delete(inFlight, f)
-			perHook[f.webhookID]--
+			// A batch of attempts ends together: take every one that has
+			// before looking for due deliveries again.
+			for {
+				delete(inFlight, f)
+				perHook[f.webhookID]--
+				select {
+				case f = <-done:
+					continue
+				default:
+				}
+				break
+			}
 		case <-timer.C:
 		}
 		timer.Stop()
@@ -91,7 +113,7 @@ func (s *Sender) Run(ctx context.Context) error {
 
 // startDue starts every due delivery the bounds allow, and returns how
 // long to sleep before looking again.
-func (s *Sender) startDue(ctx context.Context, inFlight map[flight]bool, perHook map[string]int, done chan<- flight) time.Duration {
+func (s *Sender) startDue(ctx context.Context, inFlight map[flight]bool, perHook map[string]int, outcomes chan<- outcome) time.Duration {
 	hooks, err := s.Store.EnabledWebhooks(ctx)
 	if err != nil {
 		s.logger().Error("webhooks: listing endpoints", "err", err)
@@ -118,8 +140,7 @@ func (s *Sender) startDue(ctx context.Context, inFlight map[flight]bool, perHook
 			perHook[w.ID]++
 			free--
 			go func() {
-				s.attempt(context.WithoutCancel(ctx), w, d)
-				done <- f
+				outcomes <- outcome{f, s.attempt(context.WithoutCancel(ctx), w, d)}
 			}()
 		}
 		if next, ok, err := s.Store.NextDue(ctx, w.ID); err == nil && ok && next.After(now) {
@@ -129,11 +150,45 @@ func (s *Sender) startDue(ctx context.Context, inFlight map[flight]bool, perHook
 	return wait
 }
 
-// attempt posts one delivery and records the outcome: 2xx succeeds; 410
-// fails it and disables the endpoint; anything else (including no answer
-// within Timeout, and any redirect) is retried on the schedule or at the
-// receiver's Retry-After, until the retries run out.
-func (s *Sender) attempt(ctx context.Context, w Webhook, d Delivery) {
+// record writes finished attempts, as many as are waiting (up to
+// recordBatch) in one transaction, so that a burst costs one fsync per
+// batch rather than one per attempt; only then does it report each
+// attempt done, so a delivery is not picked again before its outcome is
+// stored.
+func (s *Sender) record(ctx context.Context, outcomes <-chan outcome, done chan<- flight) {
+	for first := range outcomes {
+		batch := []outcome{first}
+	more:
+		for len(batch) < recordBatch {
+			select {
+			case o, ok := <-outcomes:
+				if !ok {
+					break more
+				}
+				batch = append(batch, o)
+			default:
+				break more
+			}
+		}
+		ds := make([]Delivery, len(batch))
+		for i, o := range batch {
+			ds[i] = o.d
+		}
+		if err := s.Store.SaveDeliveries(ctx, ds); err != nil {
+			s.logger().Error("webhooks: recording attempts", "attempts", len(ds), "err", err)
+		}
+		for _, o := range batch {
+			done <- o.f
+		}
+	}
+}
+
+// attempt posts one delivery and returns it with the outcome: 2xx
+// succeeds; 410 fails it and disables the endpoint; anything else
+// (including no answer within Timeout, and any redirect) is retried on
+// the schedule or at the receiver's Retry-After, until the retries run
+// out.
+func (s *Sender) attempt(ctx context.Context, w Webhook, d Delivery) Delivery {
 	at := s.Now()
 	status, retryAfter, latency, err := s.post(ctx, w, d, at)
 	a := Attempt{At: at, Status: status, LatencyMS: latency.Milliseconds()}
@@ -156,9 +211,7 @@ func (s *Sender) attempt(ctx context.Context, w Webhook, d Delivery) {
 			d.State = Failed
 		}
 	}
-	if err := s.Store.SaveDelivery(ctx, d); err != nil {
-		s.logger().Error("webhooks: recording an attempt", "webhook", w.ID, "delivery", d.ID, "err", err)
-	}
+	return d
 }
 
 // post sends the signed request and returns the status, Retry-After and

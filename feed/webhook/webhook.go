@@ -135,4 +135,7 @@ type Store interface {
 	NextDue(ctx context.Context, webhookID string) (time.Time, bool, error)
 	// SaveDelivery replaces a delivery, keeping the due index in step.
 	SaveDelivery(ctx context.Context, d Delivery) error
+	// SaveDeliveries replaces several deliveries in one transaction (the
+	// sender records a batch of attempts with one fsync).
+	SaveDeliveries(ctx context.Context, ds []Delivery) error
 }
