@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -43,6 +44,44 @@ func deliveryDueKey(dk []byte, next time.Time) []byte {
 	return join(dk[:idLen], u64(uint64(next.UnixNano())), dk[idLen:])
 }
 
+// webhookRecord is a webhook as stored: with the secret key loaded
+// (UseSecretKey), the signing secret is sealed with it, bound to the
+// webhook's key, so a copy of the database file signs nothing.
+type webhookRecord struct {
+	webhook.Webhook
+	SealedSecret []byte `json:"sealed_secret,omitempty"`
+}
+
+func (db *DB) putWebhook(tx *bolt.Tx, key []byte, w webhook.Webhook) error {
+	r := webhookRecord{Webhook: w}
+	if db.sealer != nil {
+		sealed, err := db.sealer.seal([]byte(w.Secret), key)
+		if err != nil {
+			return err
+		}
+		r.SealedSecret, r.Secret = sealed, ""
+	}
+	return putJSON(tx.Bucket(bWebhooks), key, r)
+}
+
+func (db *DB) decodeWebhook(key, raw []byte) (webhook.Webhook, error) {
+	var r webhookRecord
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return webhook.Webhook{}, fmt.Errorf("storage: decoding webhook %x: %w", key, err)
+	}
+	if len(r.SealedSecret) > 0 {
+		if db.sealer == nil {
+			return webhook.Webhook{}, fmt.Errorf("storage: webhook %x: its secret is sealed and no secret key is loaded", key)
+		}
+		plain, err := db.sealer.open(r.SealedSecret, key)
+		if err != nil {
+			return webhook.Webhook{}, fmt.Errorf("storage: webhook %x: %w", key, err)
+		}
+		r.Secret = string(plain)
+	}
+	return r.Webhook, nil
+}
+
 // CreateWebhook stores a new webhook and indexes it under its account.
 func (db *DB) CreateWebhook(ctx context.Context, w webhook.Webhook) error {
 	key, ok1 := webhookKey(w.ID)
@@ -54,7 +93,7 @@ func (db *DB) CreateWebhook(ctx context.Context, w webhook.Webhook) error {
 		if tx.Bucket(bWebhooks).Get(key) != nil {
 			return catalog.Errorf(catalog.Conflict, "webhook already exists")
 		}
-		if err := putJSON(tx.Bucket(bWebhooks), key, w); err != nil {
+		if err := db.putWebhook(tx, key, w); err != nil {
 			return err
 		}
 		return tx.Bucket(bAccountWebhooks).Put(join(acc[:], key), nil)
@@ -66,23 +105,22 @@ func (db *DB) Webhook(ctx context.Context, id string) (webhook.Webhook, error) {
 	var w webhook.Webhook
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		var err error
-		w, err = getWebhook(tx, id)
+		w, err = db.getWebhook(tx, id)
 		return err
 	})
 	return w, err
 }
 
-func getWebhook(tx *bolt.Tx, id string) (webhook.Webhook, error) {
-	var w webhook.Webhook
+func (db *DB) getWebhook(tx *bolt.Tx, id string) (webhook.Webhook, error) {
 	key, ok := webhookKey(id)
 	if !ok {
-		return w, notFound("webhook")
+		return webhook.Webhook{}, notFound("webhook")
 	}
-	found, err := getJSON(tx.Bucket(bWebhooks), key, &w)
-	if !found || err != nil {
-		return w, orNotFound(err, "webhook")
+	raw := tx.Bucket(bWebhooks).Get(key)
+	if raw == nil {
+		return webhook.Webhook{}, notFound("webhook")
 	}
-	return w, nil
+	return db.decodeWebhook(key, raw)
 }
 
 // AccountWebhooks lists an account's webhooks, oldest first.
@@ -95,7 +133,7 @@ func (db *DB) AccountWebhooks(ctx context.Context, accountID string) ([]webhook.
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		c := tx.Bucket(bAccountWebhooks).Cursor()
 		for k, _ := c.Seek(acc[:]); bytes.HasPrefix(k, acc[:]); k, _ = c.Next() {
-			w, err := getWebhook(tx, formatID(k[idLen:]))
+			w, err := db.getWebhook(tx, formatID(k[idLen:]))
 			if err != nil {
 				return err
 			}
@@ -111,8 +149,8 @@ func (db *DB) EnabledWebhooks(ctx context.Context) ([]webhook.Webhook, error) {
 	var out []webhook.Webhook
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		return tx.Bucket(bWebhooks).ForEach(func(k, v []byte) error {
-			var w webhook.Webhook
-			if err := json.Unmarshal(v, &w); err != nil {
+			w, err := db.decodeWebhook(k, v)
+			if err != nil {
 				return err
 			}
 			if w.Enabled {
@@ -127,11 +165,11 @@ func (db *DB) EnabledWebhooks(ctx context.Context) ([]webhook.Webhook, error) {
 // UpdateWebhook replaces a webhook that exists.
 func (db *DB) UpdateWebhook(ctx context.Context, w webhook.Webhook) error {
 	return db.update(ctx, func(tx *bolt.Tx) error {
-		if _, err := getWebhook(tx, w.ID); err != nil {
+		if _, err := db.getWebhook(tx, w.ID); err != nil {
 			return err
 		}
 		key, _ := webhookKey(w.ID)
-		return putJSON(tx.Bucket(bWebhooks), key, w)
+		return db.putWebhook(tx, key, w)
 	})
 }
 
@@ -139,7 +177,7 @@ func (db *DB) UpdateWebhook(ctx context.Context, w webhook.Webhook) error {
 // their due entries.
 func (db *DB) DeleteWebhook(ctx context.Context, id string) error {
 	return db.update(ctx, func(tx *bolt.Tx) error {
-		w, err := getWebhook(tx, id)
+		w, err := db.getWebhook(tx, id)
 		if err != nil {
 			return err
 		}
