@@ -58,6 +58,7 @@ var (
 	bAccountWebhooks   = []byte("account_webhooks")   // account + webhook ID → nil
 	bWebhookDeliveries = []byte("webhook_deliveries") // webhook + delivery ID(12) → JSON delivery
 	bWebhookDue        = []byte("webhook_due")        // webhook + next(8) + delivery ID(12) → nil
+	bWebhookFinished   = []byte("webhook_finished")   // finished(8) + webhook + delivery ID(12) → nil
 
 	bIdempotency     = []byte("idempotency")         // account ID + 0 + key → idempotencyRecord
 	bIdempotencyTime = []byte("idempotency_created") // created(8) + account ID + 0 + key → nil
@@ -74,5 +75,5 @@ var allBuckets = [][]byte{
 	bCards, bSupplierCards, bLiveCards, bWithdrawnCards, bFollows, bFollowing, bFollowers,
 	bChanges, bSupplierChanges, bDistributorChanges, bRelayCursors,
 	bIdempotency, bIdempotencyTime, bAppKeys, bAccountAppKeys,
-	bWebhooks, bAccountWebhooks, bWebhookDeliveries, bWebhookDue,
+	bWebhooks, bAccountWebhooks, bWebhookDeliveries, bWebhookDue, bWebhookFinished,
 }

@@ -226,6 +226,8 @@ func (db *DB) AddDeliveries(ctx context.Context, ds []webhook.Delivery) error {
 	})
 }
 
+// putDelivery writes a delivery and its entry in the due index (pending)
+// or the finished index (succeeded or failed).
 func putDelivery(tx *bolt.Tx, dk []byte, d webhook.Delivery) error {
 	if err := putJSON(tx.Bucket(bWebhookDeliveries), dk, d); err != nil {
 		return err
@@ -233,7 +235,39 @@ func putDelivery(tx *bolt.Tx, dk []byte, d webhook.Delivery) error {
 	if d.State == webhook.Pending {
 		return tx.Bucket(bWebhookDue).Put(deliveryDueKey(dk, d.NextAt), nil)
 	}
-	return nil
+	return tx.Bucket(bWebhookFinished).Put(finishedKey(dk, d), nil)
+}
+
+// finishedKey is finished(8, Unix ns: the last attempt) + webhook + ID, so
+// the sweep prunes finished deliveries oldest first.
+func finishedKey(dk []byte, d webhook.Delivery) []byte {
+	at := d.CreatedAt
+	if n := len(d.Attempts); n > 0 {
+		at = d.Attempts[n-1].At
+	}
+	return join(u64(uint64(at.UnixNano())), dk)
+}
+
+// PruneDeliveries deletes the deliveries that finished (succeeded or
+// failed) before cutoff, and returns how many it deleted: the delivery
+// log is kept as long as the change log (--retention).
+func (db *DB) PruneDeliveries(ctx context.Context, cutoff time.Time) (int, error) {
+	n := 0
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bWebhookFinished).Cursor()
+		end := u64(uint64(cutoff.UnixNano()))
+		for k, _ := c.First(); k != nil && bytes.Compare(k[:8], end) < 0 && n < 10000; k, _ = c.First() {
+			if err := tx.Bucket(bWebhookDeliveries).Delete(bytes.Clone(k[8:])); err != nil {
+				return err
+			}
+			if err := c.Delete(); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
 }
 
 // Delivery returns one delivery of a webhook, or NotFound.
@@ -364,10 +398,12 @@ func (db *DB) SaveDeliveries(ctx context.Context, ds []webhook.Delivery) error {
 				return err
 			}
 			dk, _ := deliveryKey(d.WebhookID, d.ID)
-			if old.State == webhook.Pending {
-				if err := tx.Bucket(bWebhookDue).Delete(deliveryDueKey(dk, old.NextAt)); err != nil {
-					return err
-				}
+			stale, index := deliveryDueKey(dk, old.NextAt), bWebhookDue
+			if old.State != webhook.Pending {
+				stale, index = finishedKey(dk, old), bWebhookFinished
+			}
+			if err := tx.Bucket(index).Delete(stale); err != nil {
+				return err
 			}
 			if err := putDelivery(tx, dk, d); err != nil {
 				return err
