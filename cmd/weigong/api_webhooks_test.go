@@ -206,3 +206,36 @@ func TestAPI_Webhooks_ChangeCommittedWhileDownIsDelivered(t *testing.T) {
 		t.Fatalf("after the restart: %+v", got)
 	}
 }
+
+// TestCanary_WebhookOrdersMaskConsignee ensures both parties' webhooks get
+// an order's events, with the consignee masked as in every event: the
+// end buyer's name, phone and street never reach a webhook body.
+func TestCanary_WebhookOrdersMaskConsignee(t *testing.T) {
+	n := startNode(t, t.TempDir(), allowPrivateWebhooks)
+	sup, dist := n.signUp("supplier", "hookpii_sup"), n.signUp("distributor", "hookpii_dist")
+	n.must(200, "PUT", "/v1/suppliers/"+sup.ID+"/follow", dist.Token, nil)
+	supHook, distHook := newHookReceiver(t), newHookReceiver(t)
+	supHook.register(n, sup.Token, "order.*", "follow.requested")
+	distHook.register(n, dist.Token, "order.*")
+	card := n.createCard(sup.Token, map[string]any{"stock": 5}, n.uploadImage(sup.Token, color.RGBA{3, 3, 3, 255}))
+	var order struct{ ID string }
+	n.must(201, "POST", "/v1/orders", dist.Token, map[string]any{"lines": []map[string]any{{"card_id": card.ID, "qty": 1}},
+		"consignee": map[string]string{"name": sentinelBuyer, "phone": sentinelPhone, "province": "浙江省",
+			"city": "杭州市", "district": "西湖区", "address": sentinelStreet}}).decode(t, &order)
+	n.must(200, "POST", "/v1/orders/"+order.ID+"/accept", sup.Token, nil)
+	for name, rec := range map[string]*hookReceiver{"supplier": supHook, "distributor": distHook} {
+		rec.waitFor("order.submitted")
+		got := rec.waitFor("order.updated")
+		for _, m := range got {
+			body := string(m.Body)
+			if !strings.Contains(body, order.ID) {
+				t.Errorf("%s's %s webhook does not name the order: %s", name, m.Type, body)
+			}
+			for _, secret := range []string{sentinelBuyer, sentinelPhone, sentinelStreet} {
+				if strings.Contains(body, secret) {
+					t.Errorf("%s's %s webhook carries %q: %s", name, m.Type, secret, body)
+				}
+			}
+		}
+	}
+}
