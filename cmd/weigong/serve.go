@@ -73,7 +73,8 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 		db.Close()
 		return nil, err
 	}
-	n := &node{db: db, blobs: blobs, pipeline: assets.NewPipeline(runtime.NumCPU())}
+	pipeline := assets.NewPipeline(runtime.NumCPU(), assets.DecodeMemory(int64(cfg.DecodeMemory)<<20))
+	n := &node{db: db, blobs: blobs, pipeline: pipeline}
 	if err := loadSecretKey(cfg.Data, db); err != nil {
 		db.Close()
 		return nil, err

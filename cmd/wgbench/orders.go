@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"image"
 	"image/color"
@@ -10,7 +11,6 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"flag"
 	"os"
 	"strings"
 	"sync"
