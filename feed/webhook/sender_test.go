@@ -146,3 +146,40 @@ func TestSender_DeadEndpointDoesNotDelayOthers(t *testing.T) {
 		t.Fatalf("the dead endpoint holds %d requests, more than its %d slots", n, s.PerEndpoint)
 	}
 }
+
+// TestSender_NoAnswerAndRedirectsAreFailures ensures an endpoint that does
+// not answer within the client's timeout gets a failed attempt (no
+// status, an error) and a retry on the schedule, and that a redirect is
+// not followed: the attempt fails with the 3xx and the target it names is
+// never reached.
+func TestSender_NoAnswerAndRedirectsAreFailures(t *testing.T) {
+	db := openDB(t)
+	release := make(chan struct{})
+	silent := newReceiver(t, func(int, http.ResponseWriter) int { <-release; return 204 })
+	target := newReceiver(t, nil)
+	redirect := newReceiver(t, func(_ int, w http.ResponseWriter) int {
+		w.Header().Set("Location", target.URL+"/elsewhere")
+		return http.StatusTemporaryRedirect
+	})
+	start := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	clock := &fakeClock{now: start}
+	wSilent, wRedirect := hook(t, db, silent.URL, silent), hook(t, db, redirect.URL, redirect)
+	enqueue(t, db, wSilent, 1, 1, start)
+	enqueue(t, db, wRedirect, 1, 1, start)
+	s := newSender(db, clock)
+	s.Client = (&webhook.Guard{AllowPrivate: true}).Client(300*time.Millisecond, 4)
+	runSender(t, s)
+	t.Cleanup(func() { close(release) })
+
+	d := waitDelivery(t, db, wSilent, webhookDeliveryID(1), 1)
+	if a := d.Attempts[0]; a.Status != 0 || a.Error == "" || d.State != webhook.Pending || d.NextAt != a.At.Add(5*time.Second) {
+		t.Fatalf("no answer: %+v, state %s, next %s", a, d.State, d.NextAt)
+	}
+	d = waitDelivery(t, db, wRedirect, webhookDeliveryID(1), 1)
+	if a := d.Attempts[0]; a.Status != http.StatusTemporaryRedirect || a.Error == "" || d.State != webhook.Pending {
+		t.Fatalf("redirect: %+v, state %s", a, d.State)
+	}
+	if target.count() != 0 {
+		t.Fatal("the redirect was followed")
+	}
+}
