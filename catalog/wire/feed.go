@@ -51,3 +51,37 @@ type Ticket struct {
 	Ticket    string    `json:"ticket"`
 	ExpiresAt time.Time `json:"expires_at"`
 }
+
+// The typed events the stream encoder writes; Event is what a reader
+// decodes any of them into.
+
+// CardEvent is card.published or card.updated.
+type CardEvent struct {
+	Type   string `json:"type"`
+	Cursor string `json:"cursor"`
+	Card   Card   `json:"card"`
+}
+
+// WithdrawnEvent is card.withdrawn.
+type WithdrawnEvent struct {
+	Type   string `json:"type"`
+	Cursor string `json:"cursor"`
+	CardID string `json:"card_id"`
+}
+
+// FollowEvent is follow.changed; Level is null when the follow ended
+// (State "none").
+type FollowEvent struct {
+	Type       string  `json:"type"`
+	Cursor     string  `json:"cursor"`
+	SupplierID string  `json:"supplier_id"`
+	State      string  `json:"state"`
+	Level      *string `json:"level"`
+}
+
+// Marker is a ready frame (with the cursor the replay reached) or a
+// resync frame.
+type Marker struct {
+	Type   string `json:"type"`
+	Cursor string `json:"cursor,omitempty"`
+}
