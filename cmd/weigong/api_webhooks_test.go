@@ -239,3 +239,17 @@ func TestCanary_WebhookOrdersMaskConsignee(t *testing.T) {
 		}
 	}
 }
+
+// TestAPI_Webhooks_PingsAreRateLimited ensures no account can make the
+// server send more than 60 pings and retries a minute to a URL of its
+// choosing.
+func TestAPI_Webhooks_PingsAreRateLimited(t *testing.T) {
+	n := startNode(t, t.TempDir(), allowPrivateWebhooks, func(cfg *serveConfig) { cfg.NoRateLimit = false })
+	d := n.signUp("distributor", "ping_flood")
+	rec := newHookReceiver(t)
+	id := rec.register(n, d.Token, "*")
+	for i := 0; i < 60; i++ {
+		n.must(202, "POST", "/v1/webhooks/"+id+"/ping", d.Token, nil)
+	}
+	n.must(429, "POST", "/v1/webhooks/"+id+"/ping", d.Token, nil)
+}

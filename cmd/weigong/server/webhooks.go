@@ -63,7 +63,18 @@ func (s *Server) webhookDeliveries(c *fiber.Ctx) error {
 	return c.JSON(list(items, next))
 }
 
+// limitSends refuses pings and manual retries past the account's limit.
+func (s *Server) limitSends(c *fiber.Ctx) error {
+	if !s.limits.webhookSends.allow(caller(c).ID) {
+		return catalog.Errorf(catalog.RateLimited, "too many pings and retries; try again in a minute")
+	}
+	return nil
+}
+
 func (s *Server) retryDelivery(c *fiber.Ctx) error {
+	if err := s.limitSends(c); err != nil {
+		return err
+	}
 	d, err := s.webhooks.Retry(c.UserContext(), *caller(c), c.Params("id"), c.Params("delivery_id"))
 	if err != nil {
 		return err
@@ -72,6 +83,9 @@ func (s *Server) retryDelivery(c *fiber.Ctx) error {
 }
 
 func (s *Server) pingWebhook(c *fiber.Ctx) error {
+	if err := s.limitSends(c); err != nil {
+		return err
+	}
 	d, err := s.webhooks.Ping(c.UserContext(), *caller(c), c.Params("id"))
 	if err != nil {
 		return err
