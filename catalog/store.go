@@ -82,4 +82,6 @@ type Stores struct {
 	Cards    CardStore
 	Follows  FollowStore
 	Orders   OrderStore
+	// Keys keeps app keys; nil means keys are not offered.
+	Keys KeyStore
 }
