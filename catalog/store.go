@@ -82,4 +82,6 @@ type Stores struct {
 	Cards    CardStore
 	Follows  FollowStore
 	Orders   OrderStore
+	// SearchIndex finds cards by their text (search.go).
+	SearchIndex SearchStore
 }

@@ -22,8 +22,8 @@ func (db *DB) SaveCard(ctx context.Context, c catalog.Card, kind catalog.ChangeK
 	return ch, err
 }
 
-// saveCard writes a card, keeps the live-card indexes in step and appends
-// a change of the given kind. The change carries the card as written and
+// saveCard writes a card, keeps the live-card indexes and the search index
+// in step and appends a change of the given kind. The change carries the card as written and
 // what a frame needs of its supplier, never the whole account.
 func (db *DB) saveCard(tx *bolt.Tx, c catalog.Card, kind catalog.ChangeKind) (catalog.Change, error) {
 	key, ok := parseID(c.ID)
@@ -41,10 +41,14 @@ func (db *DB) saveCard(tx *bolt.Tx, c catalog.Card, kind catalog.ChangeKind) (ca
 	if err != nil {
 		return catalog.Change{}, err
 	}
-	if err := checkCardWrite(tx, key[:], c, kind); err != nil {
+	old, err := checkCardWrite(tx, key[:], c, kind)
+	if err != nil {
 		return catalog.Change{}, err
 	}
 	if err := putCard(tx, key[:], sup[:], c); err != nil {
+		return catalog.Change{}, err
+	}
+	if err := reindexCard(tx, sup[:], key[:], cardTokens(old), catalog.SearchTokens(c)); err != nil {
 		return catalog.Change{}, err
 	}
 	at := db.now()
@@ -57,25 +61,26 @@ func (db *DB) saveCard(tx *bolt.Tx, c catalog.Card, kind catalog.ChangeKind) (ca
 
 // checkCardWrite enforces what the log's readers rely on: a card is
 // published once, only an existing card is updated or withdrawn, and a card
-// never moves to another supplier.
-func checkCardWrite(tx *bolt.Tx, key []byte, c catalog.Card, kind catalog.ChangeKind) error {
+// never moves to another supplier. It returns the stored version (nil for
+// a new card), whose search tokens the write replaces.
+func checkCardWrite(tx *bolt.Tx, key []byte, c catalog.Card, kind catalog.ChangeKind) (*catalog.Card, error) {
 	old, err := getCard(tx, key)
 	found := err == nil
 	switch {
 	case err != nil && catalog.ErrorCode(err) != catalog.NotFound:
-		return err
+		return nil, err
 	case kind == catalog.CardPublished && found:
-		return catalog.Errorf(catalog.Conflict, "card already exists")
+		return nil, catalog.Errorf(catalog.Conflict, "card already exists")
 	case kind == catalog.CardPublished:
-		return nil
+		return nil, nil
 	case kind != catalog.CardUpdated && kind != catalog.CardWithdrawn:
-		return fmt.Errorf("storage: %q is not a card change", kind)
+		return nil, fmt.Errorf("storage: %q is not a card change", kind)
 	case !found:
-		return notFound("card")
+		return nil, notFound("card")
 	case old.SupplierID != c.SupplierID:
-		return fmt.Errorf("storage: card %s cannot move to another supplier", c.ID)
+		return nil, fmt.Errorf("storage: card %s cannot move to another supplier", c.ID)
 	}
-	return nil
+	return &old, nil
 }
 
 // putCard stores the card and adds it to, or removes it from, the two
