@@ -46,6 +46,7 @@ func (s *Server) routes() {
 	v1.Get("/feed", requireAuth, s.feedPage)
 	v1.Get("/feed/events", requireAuth, s.feedEvents)
 	v1.Post("/feed/tickets", requireAuth, s.newTicket)
+	v1.Get("/search", requireAuth, s.search)
 
 	v1.Post("/shares", requireAuth, s.conditions, s.createShare)
 	v1.Get("/shares", requireAuth, s.listShares)
