@@ -20,14 +20,18 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 # bench runs the Go benchmarks of the hot paths and the load tools on
-# loopback, and writes the figures to docs/BENCHMARKS.md.
+# loopback, and writes the figures to docs/BENCHMARKS.md. With
+# CENTRIFUGO=/path/to/centrifugo the fan-out runs side by side with that
+# Centrifugo binary (docs/BENCHMARKS.md says how it was built).
+CENTRIFUGO ?=
 bench: bench-go bench-load
 
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./assets/ ./share/ ./storage/ ./feed/... | tee bench-go.out
 
 bench-load: build
-	$(GO) run ./cmd/wgbench -bin $(BIN)
+	$(GO) run ./cmd/wgbench -bin $(BIN) -centrifugo "$(CENTRIFUGO)"
+	$(GO) run ./cmd/wgbench orders -bin $(BIN)
 
 clean:
 	rm -rf bin data bench-go.out

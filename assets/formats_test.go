@@ -134,3 +134,26 @@ func TestProcess_OtherLayouts(t *testing.T) {
 		wantColour(t, mustDecode(t, photo.Display, 300, 200), 150, 100, c.want)
 	}
 }
+
+// TestProcess_WebPLossyFullRange ensures a lossy WebP keeps its contrast:
+// VP8 stores studio-range YCbCr (white at 235), and the outputs must show
+// white as white and red as the red that was encoded, as libwebp and
+// browsers do.
+func TestProcess_WebPLossyFullRange(t *testing.T) {
+	for name, data := range map[string][]byte{
+		"lossy":            readTestdata(t, "quadrants.webp"),
+		"lossy, extended":  extendedWebP(t, readTestdata(t, "quadrants.webp"), 0, nil, nil),
+		"lossless control": readTestdata(t, "quadrants-lossless.webp"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			photo, err := process(t, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := mustDecode(t, photo.Display, 96, 64)
+			wantNear(t, m, 72, 48, [3]float64{255, 255, 255}, 4)
+			wantNear(t, m, 24, 16, [3]float64{220, 20, 20}, 6)
+			wantNear(t, m, 24, 48, [3]float64{20, 20, 220}, 6)
+		})
+	}
+}

@@ -34,6 +34,12 @@ func FuzzProcess(f *testing.F) {
 		}
 		f.Add(data)
 	}
+	// Files carrying the metadata the pipeline reads: ICC profiles in all
+	// three formats, an eXIf chunk, a progressive JPEG.
+	f.Add(withICCParts(small, adobeRGBProfile(), 200))
+	f.Add(pngWith(f, image.NewGray(image.Rect(0, 0, 9, 5)), false, iccpChunk(f, displayP3Profile()), pngChunk("eXIf", tiffWithOrientation(binary.BigEndian, 6))))
+	f.Add(extendedWebP(f, readTestdata(f, "quadrants.webp"), webpFlagICC, adobeRGBProfile(), nil))
+	f.Add(syntheticJPEG(33, 17, true, ycbcr420, -1))
 	p := NewPipeline(1)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if o := scanJPEG(data).orientation; o < 1 || o > 8 {
@@ -49,6 +55,27 @@ func FuzzProcess(f *testing.F) {
 		}
 		if len(photo.Display) == 0 || len(photo.Grid) == 0 || photo.Width < 1 || photo.Height < 1 {
 			t.Fatalf("empty output %d×%d", photo.Width, photo.Height)
+		}
+	})
+}
+
+// FuzzParseRGBProfile feeds arbitrary bytes to the ICC parser and the
+// converter built from what it accepts: no panic, and every colour maps to
+// some colour. Run it with: go test -fuzz FuzzParseRGBProfile ./assets/
+func FuzzParseRGBProfile(f *testing.F) {
+	f.Add(adobeRGBProfile())
+	f.Add(displayP3Profile())
+	f.Add(iccProfile(4, displayP3.d50Colorants(), tableCurv(srgbDecodeRef, 17)))
+	f.Add(greyProfile(gammaCurv(2.2)))
+	f.Fuzz(func(t *testing.T, profile []byte) {
+		p, ok := parseRGBProfile(profile)
+		if !ok {
+			return
+		}
+		if tr, convert := newColourTransform(p); convert {
+			for v := 0; v < 256; v += 15 {
+				tr.rgb(byte(v), byte(255-v), byte(v/2))
+			}
 		}
 	})
 }

@@ -103,3 +103,48 @@ func wantColour(t *testing.T, m image.Image, x, y int, want color.RGBA) {
 func absDiff(a, b uint8) int {
 	return max(int(a)-int(b), int(b)-int(a))
 }
+
+// TestProcess_OrientationPNG ensures a PNG's eXIf chunk turns the outputs
+// upright for all eight orientations, in both byte orders, as Chromium
+// shows such a PNG.
+func TestProcess_OrientationPNG(t *testing.T) {
+	for o := 1; o <= 8; o++ {
+		for _, order := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
+			t.Run(fmt.Sprintf("%d/%v", o, order), func(t *testing.T) {
+				data := pngWith(t, stored(upright(), o), false, pngChunk("eXIf", tiffWithOrientation(order, uint16(o))))
+				photo, err := process(t, data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if photo.Width != 96 || photo.Height != 64 {
+					t.Errorf("reported size %d×%d, want 96×64", photo.Width, photo.Height)
+				}
+				wantQuadrants(t, mustDecode(t, photo.Display, 96, 64), 24, 16, 48, 32)
+				wantQuadrants(t, mustDecode(t, photo.Grid, 360, 360), 90, 90, 180, 180)
+			})
+		}
+	}
+}
+
+// TestProcess_OrientationIgnoredWhereBrowsersIgnoreIt ensures the
+// orientation is taken only from where Chromium takes it: an eXIf chunk
+// after the image data, an eXIf body with a JPEG-style "Exif" prefix, and
+// the EXIF chunk of a WebP all leave the image as stored, as Chromium 148
+// shows them (TestProcess_MatchesChromium checks the same files there).
+func TestProcess_OrientationIgnoredWhereBrowsersIgnoreIt(t *testing.T) {
+	exif := tiffWithOrientation(binary.BigEndian, 6)
+	quadrants := readTestdata(t, "quadrants.webp")
+	for name, data := range map[string][]byte{
+		"png eXIf after IDAT":  pngWith(t, upright(), true, pngChunk("eXIf", exif)),
+		"png eXIf with prefix": pngWith(t, upright(), false, pngChunk("eXIf", append([]byte("Exif\x00\x00"), exif...))),
+		"webp EXIF chunk":      extendedWebP(t, quadrants, webpFlagEXIF, nil, exif),
+	} {
+		t.Run(name, func(t *testing.T) {
+			photo, err := process(t, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantQuadrants(t, mustDecode(t, photo.Display, 96, 64), 24, 16, 48, 32)
+		})
+	}
+}

@@ -50,25 +50,55 @@ func sniff(data []byte) (format, error) {
 	return "", catalog.Errorf(catalog.UnsupportedMedia, "not a JPEG, PNG or WebP image")
 }
 
-// inspect sniffs the format and checks the header, without decoding pixels.
-// For a JPEG it also returns the EXIF orientation (1 for other formats).
-func inspect(data []byte) (format, int, error) {
+// header is what the pipeline learns about an upload before decoding it.
+type header struct {
+	format        format
+	width, height int
+	orientation   int    // EXIF orientation 1..8 (JPEG APP1, PNG eXIf); 1 when absent
+	icc           []byte // the embedded ICC profile; nil when absent
+	studioRange   bool   // a lossy WebP: the decoder's YCbCr is in studio range (widenRange)
+	cost          int64  // bytes of memory decoding and scaling it may hold at once
+}
+
+// inspect sniffs the format and reads the header, without decoding pixels:
+// the size (refused over MaxPixels), the orientation and colour profile a
+// browser would apply, and the memory the decode will take. The upload
+// itself stays in memory throughout, so its size is part of the cost.
+func inspect(data []byte) (header, error) {
 	f, err := sniff(data)
 	if err != nil {
-		return f, 0, err
+		return header{}, err
 	}
-	orientation := 1
+	h := header{format: f, orientation: 1}
+	var jpg jpegHeader
 	if f == formatJPEG {
-		h := scanJPEG(data)
-		if h.width > 0 && h.height > 0 {
-			if err := checkSize(h.width, h.height); err != nil {
-				return f, 0, err
+		jpg = scanJPEG(data)
+		if jpg.width > 0 && jpg.height > 0 {
+			if err := checkSize(jpg.width, jpg.height); err != nil {
+				return h, err
 			}
 		}
-		orientation = h.orientation
 	}
-	_, err = decodeConfig(f, data)
-	return f, orientation, err
+	cfg, err := decodeConfig(f, data)
+	if err != nil {
+		return h, err
+	}
+	h.width, h.height = cfg.Width, cfg.Height
+	switch f {
+	case formatJPEG:
+		h.orientation, h.icc = jpg.orientation, jpg.icc
+		h.cost = jpegCost(jpg, h.width, h.height)
+	case formatPNG:
+		png := scanPNG(data)
+		h.orientation, h.icc = png.orientation, png.icc
+		h.cost = pngCost(png, h.width, h.height)
+	case formatWebP:
+		wp := scanWebP(data)
+		h.icc, h.studioRange = wp.icc, !wp.lossless
+		h.cost = webpCost(wp, h.width, h.height)
+	}
+	h.cost += decodeOverhead + int64(len(data))
+	return h, nil
 }
 
 // checkSize refuses an image whose header promises more than MaxPixels,

@@ -60,6 +60,14 @@ type Account struct {
 	Levels       []string
 	Badges       []string
 	Guarantees   []string
+	// LevelRules raise followers to a level by what they bought
+	// (levels.go).
+	LevelRules []LevelRule
+	// EarnedBadges come and go with the supplier's measured figures
+	// (metrics.go), measured over BadgeOrders orders in the window; Badges
+	// are granted by the operator.
+	EarnedBadges []string
+	BadgeOrders  int
 
 	// Version counts the account's writes, from 1; If-Match compares with it.
 	Version int64
@@ -119,8 +127,9 @@ func ValidatePassword(password string) error {
 	return nil
 }
 
-// validateText checks that a free-text field is valid UTF-8 and not longer
-// than max characters.
+// validateText checks that a free-text field is valid UTF-8, not longer
+// than max characters, and free of invisible controls (see forbiddenRune).
+// Its messages name the field, and the character by code point.
 func validateText(field, value string, max int) error {
 	if !utf8.ValidString(value) {
 		return Errorf(Invalid, "%s must be valid UTF-8", field)
@@ -128,7 +137,38 @@ func validateText(field, value string, max int) error {
 	if utf8.RuneCountInString(value) > max {
 		return Errorf(Invalid, "%s must be at most %d characters", field, max)
 	}
+	for _, r := range value {
+		if kind := forbiddenRune(r); kind != "" {
+			return Errorf(Invalid, "%s must not contain %s (%U)", field, kind, r)
+		}
+	}
 	return nil
+}
+
+// ValidateText is validateText for the free text of other packages (a
+// share's own words), so every text field follows one rule.
+func ValidateText(field, value string, max int) error {
+	return validateText(field, value, max)
+}
+
+// forbiddenRune names the kind of r if free text may not contain it, or
+// returns "". Refused: the C0 controls except tab and newline, DEL and the
+// C1 controls (Unicode general category Cc), which terminals, logs and
+// some apps act on instead of showing; and the bidi embeddings, overrides
+// and isolates U+202A–U+202E and U+2066–U+2069, which reorder the text
+// around them so that what a buyer reads differs from what is stored
+// ("Trojan Source", CVE-2021-42574). The bidi marks LRM, RLM and ALM
+// reorder nothing beyond themselves and stay allowed.
+func forbiddenRune(r rune) string {
+	switch {
+	case r == '\n' || r == '\t':
+		return ""
+	case r < 0x20 || r >= 0x7F && r <= 0x9F:
+		return "control characters"
+	case r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069:
+		return "bidirectional formatting characters"
+	}
+	return ""
 }
 
 // validateLevels checks a supplier's ordered list of level names.

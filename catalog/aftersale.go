@@ -46,13 +46,17 @@ const MaxEvidenceImages = 5
 // AfterSale is one after-sales case on an order. Amount (fen) is what a
 // refund pays back; it is 0 for exchanges and reissues.
 type AfterSale struct {
-	ID               string
-	OrderID          string
-	SupplierID       string
-	DistributorID    string
-	Kind             AfterSaleKind
-	Lines            []ShipmentLine
-	Reason           string
+	ID            string
+	OrderID       string
+	SupplierID    string
+	DistributorID string
+	Kind          AfterSaleKind
+	Lines         []ShipmentLine
+	Reason        string
+	// Category classifies the complaint (quality, not_as_described,
+	// damaged, wrong_item, other); quality and not_as_described count
+	// against the supplier's as_described badge.
+	Category         string
 	Amount           int64
 	EvidenceImageIDs []string
 	State            AfterSaleState
@@ -90,6 +94,7 @@ type AfterSaleView struct {
 	Kind             AfterSaleKind  `json:"kind"`
 	Lines            []ShipmentLine `json:"lines"`
 	Reason           string         `json:"reason"`
+	Category         string         `json:"category"`
 	Amount           int64          `json:"amount"`
 	EvidenceImageIDs []string       `json:"evidence_image_ids"`
 	State            AfterSaleState `json:"state"`
@@ -103,7 +108,7 @@ type AfterSaleView struct {
 
 // ViewAfterSale renders a case.
 func ViewAfterSale(a AfterSale) AfterSaleView {
-	return AfterSaleView{ID: a.ID, OrderID: a.OrderID, Kind: a.Kind, Lines: nonNilSlice(a.Lines), Reason: a.Reason,
+	return AfterSaleView{ID: a.ID, OrderID: a.OrderID, Kind: a.Kind, Lines: nonNilSlice(a.Lines), Reason: a.Reason, Category: a.Category,
 		Amount: a.Amount, EvidenceImageIDs: nonNil(a.EvidenceImageIDs), State: a.State, RejectReason: a.RejectReason,
 		ReturnShipment: a.ReturnShipment, Reshipment: a.Reshipment, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,
 		Version: a.Version}
@@ -114,6 +119,7 @@ type AfterSaleInput struct {
 	Kind             AfterSaleKind  `json:"kind"`
 	Lines            []ShipmentLine `json:"lines"`
 	Reason           string         `json:"reason"`
+	Category         string         `json:"category"`
 	Amount           *int64         `json:"amount"`
 	EvidenceImageIDs []string       `json:"evidence_image_ids"`
 }
@@ -162,7 +168,7 @@ func (s *Service) OpenAfterSale(ctx context.Context, a Account, orderID string, 
 			return AfterSaleView{}, err
 		}
 		as := AfterSale{ID: s.NewID(), OrderID: o.ID, SupplierID: o.SupplierID, DistributorID: o.DistributorID,
-			Kind: in.Kind, Lines: in.Lines, Reason: in.Reason, Amount: amount, EvidenceImageIDs: in.EvidenceImageIDs,
+			Kind: in.Kind, Lines: in.Lines, Reason: in.Reason, Category: orDefault(in.Category, "other"), Amount: amount, EvidenceImageIDs: in.EvidenceImageIDs,
 			State: ASRequested, CreatedAt: now, UpdatedAt: now, Version: 1}
 		if _, err := tx.SaveAfterSale(as, AfterSaleUpdatedChange); err != nil {
 			return AfterSaleView{}, err
@@ -182,6 +188,11 @@ func validateAfterSaleInput(in AfterSaleInput) error {
 	}
 	if err := validateReason(in.Reason, true); err != nil {
 		return err
+	}
+	switch in.Category {
+	case "", CategoryQuality, CategoryNotAsDescribed, "damaged", "wrong_item", "other":
+	default:
+		return Errorf(Invalid, "category must be quality, not_as_described, damaged, wrong_item or other")
 	}
 	if len(in.EvidenceImageIDs) > MaxEvidenceImages {
 		return Errorf(Invalid, "at most %d evidence images", MaxEvidenceImages)
@@ -265,6 +276,13 @@ func afterSaleAmount(tx Tx, o Order, in AfterSaleInput) (int64, error) {
 		return 0, Errorf(Invalid, "refunds in all must not exceed what the order cost")
 	}
 	return amount, nil
+}
+
+func orDefault(s, fallback string) string {
+	if s == "" {
+		return fallback
+	}
+	return s
 }
 
 // openAfterSales reports whether an order has a case still open.

@@ -53,11 +53,18 @@ type Card struct {
 	SoldOut bool
 	// Stock counts the pieces left of a card without variants; nil is
 	// unlimited. A card with variants counts each variant's instead.
-	Stock     *int64
-	Variants  []Variant
-	Withdrawn bool
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Stock    *int64
+	Variants []Variant
+	// EarlyAccess, when set, hides the card from followers below its level
+	// until ReleaseAt; Released and ReleaseSeq (the Seq of its release
+	// change) are set when the window ends.
+	EarlyAccess *EarlyAccess
+	ReleaseAt   time.Time
+	Released    bool
+	ReleaseSeq  uint64
+	Withdrawn   bool
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 	// Version counts the card's writes, from 1; If-Match compares with it.
 	Version int64
 }
@@ -87,6 +94,7 @@ type CardInput struct {
 	SoldOut      *bool             `json:"sold_out"`
 	Stock        OptionalStock     `json:"stock"`
 	Variants     *[]Variant        `json:"variants"`
+	EarlyAccess  *EarlyAccess      `json:"early_access"`
 }
 
 // validateCard checks a card's fields after a create or a patch has been

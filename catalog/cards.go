@@ -25,6 +25,12 @@ func (s *Service) CreateCard(ctx context.Context, supplier Account, in CardInput
 		if err := applyCardInput(tx, &c, supplier, in); err != nil {
 			return CardView{}, err
 		}
+		if in.EarlyAccess != nil {
+			if err := validateEarlyAccess(in.EarlyAccess, supplier); err != nil {
+				return CardView{}, err
+			}
+			c.EarlyAccess, c.ReleaseAt = in.EarlyAccess, releaseAt(now, in.EarlyAccess)
+		}
 		if _, err := tx.SaveCard(c, CardPublished); err != nil {
 			return CardView{}, err
 		}
@@ -36,6 +42,9 @@ func (s *Service) CreateCard(ctx context.Context, supplier Account, in CardInput
 // The read, the check and the write are one unit of work: no other write
 // can fall between them.
 func (s *Service) UpdateCard(ctx context.Context, supplier Account, id string, in CardInput) (CardView, error) {
+	if in.EarlyAccess != nil {
+		return CardView{}, Errorf(Invalid, "early_access is chosen when posting a card")
+	}
 	return update(ctx, s, supplier.ID, func(tx Tx) (CardView, error) {
 		c, supplier, err := ownCard(ctx, tx, supplier, id)
 		if err != nil {

@@ -21,8 +21,13 @@ type Follow struct {
 	SupplierID    string
 	DistributorID string
 	State         FollowState
-	Level         string
-	Since         time.Time
+	// Level is the level the follower is on: the higher of ManualLevel
+	// (set by the supplier) and EarnedLevel (reached by purchases). Every
+	// price rule reads Level.
+	Level       string
+	ManualLevel string
+	EarnedLevel string
+	Since       time.Time
 	// Version counts the follow's writes, from 1; If-Match compares with it.
 	Version int64
 }

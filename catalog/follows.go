@@ -27,7 +27,7 @@ func (s *Service) FollowSupplier(ctx context.Context, distributor Account, suppl
 			return Follow{}, err
 		}
 		f = Follow{SupplierID: supplier.ID, DistributorID: distributor.ID, State: StateActive,
-			Level: supplier.LowestLevel(), Since: s.Now(), Version: 1}
+			Level: supplier.LowestLevel(), ManualLevel: supplier.LowestLevel(), Since: s.Now(), Version: 1}
 		if supplier.FollowPolicy == PolicyApproval {
 			f.State = StatePending
 		}
@@ -115,13 +115,16 @@ func applyFollowerInput(f Follow, supplier Account, in FollowerInput) (Follow, e
 		}
 		f.State = *in.State
 	}
+	if f.ManualLevel == "" {
+		f.ManualLevel = f.Level
+	}
 	if in.Level != nil {
 		if !supplier.HasLevel(*in.Level) {
 			return Follow{}, Errorf(Invalid, "level %q is not one of your levels", *in.Level)
 		}
-		f.Level = *in.Level
+		f.ManualLevel = *in.Level
 	}
-	f.Level = supplier.EffectiveLevel(f.Level)
+	f = settleLevel(f, supplier, f.EarnedLevel)
 	if f != before {
 		f.Version++
 	}

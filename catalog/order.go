@@ -85,17 +85,20 @@ type Order struct {
 	OutOrderID      string
 	State           OrderState
 	CancelRequested bool
-	Reason          string // why it was rejected or cancelled
-	Payment         string
-	Guarantees      []string
-	AcceptedAt      *time.Time
-	ShipBy          *time.Time
-	Shipments       []Shipment
-	DeliveredAt     *time.Time
-	EndedAt         *time.Time
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-	Version         int64
+	// LateRefunded records that the server opened the late_refund refund,
+	// which it does once.
+	LateRefunded bool
+	Reason       string // why it was rejected or cancelled
+	Payment      string
+	Guarantees   []string
+	AcceptedAt   *time.Time
+	ShipBy       *time.Time
+	Shipments    []Shipment
+	DeliveredAt  *time.Time
+	EndedAt      *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Version      int64
 }
 
 // OrderLine is one card (and variant) of an order, priced by the server.
@@ -124,6 +127,13 @@ type Shipment struct {
 type ShipmentLine struct {
 	Line int `json:"line"`
 	Qty  int `json:"qty"`
+}
+
+// lateRefundPending reports whether the order is waiting to see if the
+// supplier ships by ship_by under a late_refund guarantee.
+func (o Order) lateRefundPending() bool {
+	return o.State == OrderAccepted && len(o.Shipments) == 0 && o.ShipBy != nil && !o.LateRefunded &&
+		hasGuarantee(o.Guarantees, GuaranteeLateRefund)
 }
 
 // shipped returns how many pieces of each line have been shipped.
@@ -183,6 +193,8 @@ func (o Order) Due() time.Time {
 	switch {
 	case o.State == OrderSubmitted:
 		return o.CreatedAt.Add(AnswerWindow)
+	case o.lateRefundPending():
+		return *o.ShipBy
 	case o.State == OrderShipped:
 		return o.lastShippedAt().Add(DeliveryWindow)
 	case o.State == OrderDelivered && o.DeliveredAt != nil:

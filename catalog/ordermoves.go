@@ -317,7 +317,7 @@ func (s *Service) AdvanceOrder(ctx context.Context, id string) error {
 		if due.IsZero() || due.After(now) {
 			return struct{}{}, nil
 		}
-		kind, err := advance(tx, &o, now)
+		kind, err := advance(tx, &o, now, s.NewID)
 		if err != nil || kind == "" && !o.ConsigneeErased {
 			return struct{}{}, err
 		}
@@ -334,13 +334,44 @@ func (s *Service) AdvanceOrder(ctx context.Context, id string) error {
 	return err
 }
 
+// openLateRefund opens, approved, the refund a late_refund guarantee owes
+// for an accepted order not shipped by ship_by: every line, for what is
+// left to refund of the order. Both parties get aftersale.updated.
+func openLateRefund(tx Tx, o Order, now time.Time, newID func() string) error {
+	cases, err := tx.OrderAfterSales(o.ID)
+	if err != nil {
+		return err
+	}
+	amount := o.Total
+	for _, c := range cases {
+		if c.Kind.refunds() && c.State != ASRejected && c.State != ASWithdrawn {
+			amount -= c.Amount
+		}
+	}
+	if amount <= 0 {
+		return nil
+	}
+	lines := make([]ShipmentLine, len(o.Lines))
+	for i, l := range o.Lines {
+		lines[i] = ShipmentLine{Line: l.Line, Qty: l.Qty}
+	}
+	as := AfterSale{ID: newID(), OrderID: o.ID, SupplierID: o.SupplierID, DistributorID: o.DistributorID,
+		Kind: KindRefund, Lines: lines, Reason: ReasonLateRefund, Amount: amount, State: ASApproved,
+		CreatedAt: now, UpdatedAt: now, Version: 1}
+	_, err = tx.SaveAfterSale(as, AfterSaleUpdatedChange)
+	return err
+}
+
 // advance applies the one server move that is due and returns the change
 // kind to record ("" for the erasure, which no party needs to hear of).
-func advance(tx Tx, o *Order, now time.Time) (ChangeKind, error) {
+func advance(tx Tx, o *Order, now time.Time, newID func() string) (ChangeKind, error) {
 	switch {
 	case o.State == OrderSubmitted:
 		o.State, o.Reason = OrderCancelled, ReasonSupplierTimeout
 		return OrderUpdatedChange, returnStock(tx, *o, now)
+	case o.lateRefundPending():
+		o.LateRefunded = true
+		return OrderUpdatedChange, openLateRefund(tx, *o, now, newID)
 	case o.State == OrderShipped:
 		o.State, o.DeliveredAt = OrderDelivered, &now
 		return OrderUpdatedChange, nil
@@ -350,7 +381,13 @@ func advance(tx Tx, o *Order, now time.Time) (ChangeKind, error) {
 			return "", err
 		}
 		o.State = OrderCompleted
-		return OrderUpdatedChange, nil
+		// Completing counts towards the follower's earned level: the
+		// order is saved completed before this reads the spend.
+		o.EndedAt = &now
+		if _, err := tx.SaveOrder(*o, ""); err != nil {
+			return "", err
+		}
+		return OrderUpdatedChange, reassessLevel(tx, o.SupplierID, o.DistributorID, now)
 	case o.State.Ended() && !o.ConsigneeErased:
 		o.Consignee, o.ConsigneeErased, o.ConsigneeMasked = o.Consignee.Masked(), true, true
 	}

@@ -128,7 +128,7 @@ func (s *Service) priceOrder(tx Tx, distributor Account, in OrderInput) (Order, 
 		if !ok {
 			card, err := tx.Card(l.CardID)
 			if ErrorCode(err) == NotFound || (err == nil && card.Withdrawn) {
-				return Order{}, nil, Errorf(Conflict, "card %s is withdrawn or does not exist", l.CardID)
+				return Order{}, nil, Errorf(Conflict, "lines[%d]: the card is withdrawn or does not exist", i)
 			}
 			if err != nil {
 				return Order{}, nil, err
@@ -145,6 +145,10 @@ func (s *Service) priceOrder(tx Tx, distributor Account, in OrderInput) (Order, 
 		}
 		if c.SupplierID != o.SupplierID {
 			return Order{}, nil, Errorf(Invalid, "all lines of an order must be cards of one supplier")
+		}
+		if !supplier.Publisher().Sees(*c, Viewer{AccountID: distributor.ID, Follow: &Follow{SupplierID: supplier.ID,
+			DistributorID: distributor.ID, State: StateActive, Level: level}}) {
+			return Order{}, nil, Errorf(Conflict, "lines[%d]: the card is withdrawn or does not exist", i)
 		}
 		if c.SoldOut {
 			return Order{}, nil, Errorf(Conflict, "card %s is sold out", c.ID)

@@ -12,6 +12,8 @@ type ProfileInput struct {
 	Contact      *string       `json:"contact"`
 	FollowPolicy *FollowPolicy `json:"follow_policy"`
 	Levels       *[]string     `json:"levels"`
+	Guarantees   *[]string     `json:"guarantees"`
+	LevelRules   *[]LevelRule  `json:"level_rules"`
 }
 
 // UpdateProfile applies a profile patch, honouring If-Match against the
@@ -24,8 +26,8 @@ type ProfileInput struct {
 // It returns the account as its owner sees it (never the password hash,
 // which must not reach the idempotency record either).
 func (s *Service) UpdateProfile(ctx context.Context, a Account, in ProfileInput) (AccountView, error) {
-	if (in.FollowPolicy != nil || in.Levels != nil) && !a.IsSupplier() {
-		return AccountView{}, Errorf(Invalid, "only suppliers have a follow_policy and levels")
+	if (in.FollowPolicy != nil || in.Levels != nil || in.Guarantees != nil || in.LevelRules != nil) && !a.IsSupplier() {
+		return AccountView{}, Errorf(Invalid, "only suppliers have a follow_policy, levels, guarantees and level_rules")
 	}
 	return update(ctx, s, a.ID, func(tx Tx) (AccountView, error) {
 		a, err := tx.Account(a.ID)
@@ -43,7 +45,7 @@ func (s *Service) UpdateProfile(ctx context.Context, a Account, in ProfileInput)
 		if err := tx.UpdateAccount(changed); err != nil {
 			return AccountView{}, err
 		}
-		if in.Levels != nil {
+		if in.Levels != nil || in.LevelRules != nil {
 			if err := s.relevel(tx, changed); err != nil {
 				return AccountView{}, err
 			}
@@ -78,6 +80,20 @@ func applyProfileInput(a Account, in ProfileInput) (Account, error) {
 		}
 		a.Levels = append([]string(nil), (*in.Levels)...)
 	}
+	if in.Guarantees != nil {
+		if err := validateGuarantees(*in.Guarantees); err != nil {
+			return Account{}, err
+		}
+		a.Guarantees = append([]string{}, (*in.Guarantees)...)
+	}
+	if in.LevelRules != nil {
+		a.LevelRules = append([]LevelRule{}, (*in.LevelRules)...)
+	}
+	if in.LevelRules != nil || in.Levels != nil {
+		if err := validateLevelRules(a.LevelRules, a); err != nil {
+			return Account{}, err
+		}
+	}
 	return a, nil
 }
 
@@ -91,11 +107,12 @@ func (s *Service) relevel(tx Tx, supplier Account) error {
 		return err
 	}
 	for _, f := range follows {
-		if supplier.HasLevel(f.Level) {
+		moved := settleLevel(f, supplier, f.EarnedLevel)
+		if moved == f {
 			continue
 		}
-		f.Level, f.Version = supplier.EffectiveLevel(f.Level), f.Version+1
-		if _, err := tx.SaveFollow(f); err != nil {
+		moved.Version++
+		if _, err := tx.SaveFollow(moved); err != nil {
 			return err
 		}
 	}
@@ -166,8 +183,12 @@ type AccountView struct {
 type SupplierFields struct {
 	FollowPolicy FollowPolicy `json:"follow_policy"`
 	Levels       []string     `json:"levels,omitempty"`
+	LevelRules   []LevelRule  `json:"level_rules,omitempty"`
 	Badges       []string     `json:"badges"`
-	Guarantees   []string     `json:"guarantees"`
+	// MeasuredOrders is how many orders due in 90 days the earned badges
+	// were measured from.
+	MeasuredOrders int      `json:"measured_orders,omitempty"`
+	Guarantees     []string `json:"guarantees"`
 }
 
 // PrivateView is the account as its owner sees it: everything.
@@ -176,6 +197,7 @@ func (a Account) PrivateView() AccountView {
 	v.Version = a.Version
 	if v.SupplierFields != nil {
 		v.Levels = nonNil(a.Levels)
+		v.LevelRules = a.LevelRules
 	}
 	return v
 }
@@ -189,7 +211,10 @@ func (a Account) PublicView(withContact bool) AccountView {
 		v.Contact = a.Contact
 	}
 	if a.IsSupplier() {
-		v.SupplierFields = &SupplierFields{FollowPolicy: a.FollowPolicy, Badges: nonNil(a.Badges), Guarantees: nonNil(a.Guarantees)}
+		v.SupplierFields = &SupplierFields{FollowPolicy: a.FollowPolicy, Badges: a.AllBadges(), Guarantees: nonNil(a.Guarantees)}
+		if len(a.EarnedBadges) > 0 {
+			v.MeasuredOrders = a.BadgeOrders
+		}
 	}
 	return v
 }

@@ -71,6 +71,17 @@ type Tx interface {
 	SaveAfterSale(a AfterSale, kind ChangeKind) (Change, error)
 	// OrderAfterSales lists every case of an order.
 	OrderAfterSales(orderID string) ([]AfterSale, error)
+	// CompletedSpend sums the totals (fen) of the distributor's orders
+	// with the supplier that were completed at or after since.
+	CompletedSpend(supplierID, distributorID string, since time.Time) (int64, error)
+	// SupplierOrdersSince returns the supplier's orders placed at or after
+	// since (consignees masked), each with its after-sale cases.
+	SupplierOrdersSince(supplierID string, since time.Time) ([]MeasuredOrder, error)
+	// Metrics returns a supplier's stored figures, if measured.
+	Metrics(supplierID string) (Metrics, bool, error)
+	// SaveMetrics stores a supplier's figures and clears its mark as
+	// needing a new measure (SaveOrder and SaveAfterSale set the mark).
+	SaveMetrics(supplierID string, m Metrics) error
 	// FollowRequested appends follow.requested for the supplier of a
 	// pending follow.
 	FollowRequested(f Follow) (Change, error)

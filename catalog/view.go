@@ -13,11 +13,14 @@ type Viewer struct {
 var Anonymous = Viewer{}
 
 // SupplierRef is the public summary of a supplier shown on each card.
+// Badges holds the operator's (verified) and the earned ones; earned
+// badges are "measured from MeasuredOrders orders in 90 days".
 type SupplierRef struct {
-	ID     string   `json:"id"`
-	Handle string   `json:"handle"`
-	Name   string   `json:"name"`
-	Badges []string `json:"badges"`
+	ID             string   `json:"id"`
+	Handle         string   `json:"handle"`
+	Name           string   `json:"name"`
+	Badges         []string `json:"badges"`
+	MeasuredOrders int      `json:"measured_orders,omitempty"`
 }
 
 // ImageView is an image as the API shows it.
@@ -55,7 +58,10 @@ type CardView struct {
 	CreatedAt time.Time     `json:"created_at"`
 	UpdatedAt time.Time     `json:"updated_at"`
 	Version   int64         `json:"version"`
-	Prices    *PriceView    `json:"prices,omitempty"`
+	// EarlyAccess is shown to those who see the card inside its window
+	// (its owner and followers at the level), with the release time.
+	EarlyAccess *EarlyAccessView `json:"early_access,omitempty"`
+	Prices      *PriceView       `json:"prices,omitempty"`
 
 	CostPrice    *int64           `json:"cost_price,omitempty"`
 	RetailPrice  *int64           `json:"retail_price,omitempty"`
@@ -100,6 +106,10 @@ func ViewCard(c Card, supplier SupplierRef, v Viewer) CardView {
 	}
 	owner, level, ok := PriceAccess(c.SupplierID, v)
 	view.Variants = viewVariants(c.Variants, ok)
+	if c.EarlyAccess != nil && (owner || ok) {
+		view.EarlyAccess = &EarlyAccessView{Level: c.EarlyAccess.Level, Hours: c.EarlyAccess.Hours,
+			Until: c.ReleaseAt, Released: c.Released}
+	}
 	if !ok {
 		return view
 	}
@@ -115,6 +125,15 @@ func ViewCard(c Card, supplier SupplierRef, v Viewer) CardView {
 		view.LevelPrices, view.VolumePrices = c.LevelPrices, c.VolumePrices
 	}
 	return view
+}
+
+// EarlyAccessView is a card's early-access window as its owner and
+// followers see it.
+type EarlyAccessView struct {
+	Level    string    `json:"level"`
+	Hours    int       `json:"hours"`
+	Until    time.Time `json:"until"`
+	Released bool      `json:"released"`
 }
 
 // VariantView is a variant as the API shows it; Stock is absent for
@@ -157,7 +176,17 @@ func ImageURLs(id string) map[string]string {
 
 // Ref returns the public summary of a supplier account.
 func (a Account) Ref() SupplierRef {
-	return SupplierRef{ID: a.ID, Handle: a.Handle, Name: a.Name, Badges: nonNil(a.Badges)}
+	r := SupplierRef{ID: a.ID, Handle: a.Handle, Name: a.Name, Badges: a.AllBadges()}
+	if len(a.EarnedBadges) > 0 {
+		r.MeasuredOrders = a.BadgeOrders
+	}
+	return r
+}
+
+// AllBadges is the operator's badges followed by the earned ones.
+func (a Account) AllBadges() []string {
+	out := append([]string{}, a.Badges...)
+	return append(out, a.EarnedBadges...)
 }
 
 func nonNil(s []string) []string {

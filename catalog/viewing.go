@@ -60,6 +60,9 @@ func (s *Service) Card(ctx context.Context, account *Account, id string) (CardVi
 		if err != nil {
 			return CardView{}, err
 		}
+		if !supplier.Publisher().Sees(c, v) {
+			return CardView{}, Errorf(NotFound, "no such card")
+		}
 		return ViewCard(c, supplier.Ref(), v), nil
 	})
 }
@@ -85,10 +88,12 @@ func (s *Service) SupplierCards(ctx context.Context, account *Account, supplier 
 	if len(cards) > limit {
 		cards, next = cards[:limit], cards[limit-1].ID
 	}
-	ref := supplier.Ref()
-	views := make([]CardView, len(cards))
-	for i, c := range cards {
-		views[i] = ViewCard(c, ref, v)
+	ref, pub := supplier.Ref(), supplier.Publisher()
+	views := make([]CardView, 0, len(cards))
+	for _, c := range cards {
+		if pub.Sees(c, v) {
+			views = append(views, ViewCard(c, ref, v))
+		}
 	}
 	return views, next, nil
 }

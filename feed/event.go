@@ -70,7 +70,11 @@ func encodeCard(logID string, c catalog.Change, v catalog.Viewer) ([]byte, error
 		return nil, errIncompleteChange
 	}
 	view := catalog.ViewCard(*c.Card, c.Supplier.Ref, v)
-	return json.Marshal(cardEvent{Type: c.Kind, Cursor: FormatCursor(logID, c.Seq), Card: view})
+	kind := c.Kind
+	if kind == catalog.CardReleased {
+		kind = catalog.CardPublished // the end of an early-access window
+	}
+	return json.Marshal(cardEvent{Type: kind, Cursor: FormatCursor(logID, c.Seq), Card: view})
 }
 
 // encodeWithdrawn renders a card.withdrawn event; it is the same for every

@@ -11,16 +11,44 @@ type levelGroup struct {
 	subs  []*Subscription
 }
 
+// fanOutScratch is the hub's working memory for one card change, kept
+// from change to change: the hub handles one change at a time (onChange),
+// and a change to 5,000 followers would otherwise allocate two slices of
+// 5,000 entries.
+type fanOutScratch struct {
+	followers []follower
+	groups    []levelGroup
+	subs      []*Subscription
+}
+
+// reset empties the scratch and drops its pointers, so that closed
+// subscriptions are not kept alive between changes.
+func (s *fanOutScratch) reset() {
+	clear(s.followers)
+	s.followers = s.followers[:0]
+	for i := range s.groups {
+		clear(s.groups[i].subs)
+		s.groups[i].subs = s.groups[i].subs[:0]
+	}
+	s.groups = s.groups[:0]
+	clear(s.subs)
+	s.subs = s.subs[:0]
+}
+
 // fanOutCard sends a card change to the connections of the supplier's
 // active followers. The frame is encoded once per effective level (once in
 // all for a withdrawal, which carries no price) and the same bytes go to
 // every connection on that level.
 func (h *Hub) fanOutCard(c catalog.Change) {
-	followers := h.suppliers.get(c.SupplierID)
+	sc := &h.scratch
+	defer sc.reset()
+	sc.followers = h.suppliers.appendFollowers(sc.followers, c.SupplierID)
+	followers := sc.followers
 	if len(followers) == 0 {
 		return
 	}
-	if c.Kind == catalog.CardWithdrawn {
+	early := c.Card != nil && c.Card.EarlyAccess != nil
+	if c.Kind == catalog.CardWithdrawn && !early {
 		h.sendWithdrawn(c, followers)
 		return
 	}
@@ -29,11 +57,22 @@ func (h *Hub) fanOutCard(c catalog.Change) {
 		h.log.Error("feed: card change without card or supplier", "seq", c.Seq)
 		return
 	}
-	for _, g := range groupByLevel(followers, c.Supplier) {
+	sc.groups = groupByLevel(sc.groups, followers, c.Supplier)
+	for _, g := range sc.groups {
+		if !c.Supplier.Delivers(c, g.level) {
+			continue // early access: not yet for this level, or already had
+		}
 		rep := g.subs[0]
 		f := catalog.Follow{SupplierID: c.SupplierID, DistributorID: rep.distributorID,
 			State: catalog.StateActive, Level: g.level}
-		frame, err := encodeCard(h.logID, c, followerViewer(rep.distributorID, f, c.Supplier))
+		var frame []byte
+		var err error
+		if c.Kind == catalog.CardWithdrawn {
+			// An early card's withdrawal goes only where the card went.
+			frame, err = encodeWithdrawn(h.logID, c)
+		} else {
+			frame, err = encodeCard(h.logID, c, followerViewer(rep.distributorID, f, c.Supplier))
+		}
 		if err != nil {
 			h.log.Error("feed: encoding card change", "seq", c.Seq, "err", err)
 			continue
@@ -48,19 +87,19 @@ func (h *Hub) sendWithdrawn(c catalog.Change, followers []follower) {
 		h.log.Error("feed: encoding withdrawal", "seq", c.Seq, "err", err)
 		return
 	}
-	subs := make([]*Subscription, len(followers))
-	for i, f := range followers {
-		subs[i] = f.sub
+	subs := h.scratch.subs
+	for _, f := range followers {
+		subs = append(subs, f.sub)
 	}
+	h.scratch.subs = subs
 	h.send(subs, c.Seq, frame)
 }
 
 // groupByLevel groups followers by the level the supplier (as of the
-// change) puts them on; a follower whose level was removed lands on the
-// lowest level. Suppliers have at most catalog.MaxLevels levels, so a
-// linear search beats a map.
-func groupByLevel(followers []follower, supplier *catalog.Publisher) []levelGroup {
-	var groups []levelGroup
+// change) puts them on, into groups (empty, its capacity reused); a
+// follower whose level was removed lands on the lowest level. Suppliers
+// have at most catalog.MaxLevels levels, so a linear search beats a map.
+func groupByLevel(groups []levelGroup, followers []follower, supplier *catalog.Publisher) []levelGroup {
 	for _, f := range followers {
 		level := supplier.EffectiveLevel(f.level)
 		i := 0
@@ -68,7 +107,12 @@ func groupByLevel(followers []follower, supplier *catalog.Publisher) []levelGrou
 			i++
 		}
 		if i == len(groups) {
-			groups = append(groups, levelGroup{level: level})
+			if i < cap(groups) {
+				groups = groups[:i+1]
+				groups[i].level = level
+			} else {
+				groups = append(groups, levelGroup{level: level})
+			}
 		}
 		groups[i].subs = append(groups[i].subs, f.sub)
 	}

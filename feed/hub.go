@@ -3,6 +3,7 @@ package feed
 import (
 	"context"
 	"log/slog"
+	"sync/atomic"
 
 	"github.com/weigong/weigong/catalog"
 )
@@ -40,11 +41,22 @@ type Hub struct {
 	unsubscribe  func()
 
 	// last is the Seq of the last change routed; changes is where missing
-	// ones are re-read (RepairGapsFrom). Both belong to the goroutine that
-	// delivers changes, which the Bus runs one at a time.
+	// ones are re-read (RepairGapsFrom); scratch is fanOutCard's working
+	// memory. They belong to the goroutine that delivers changes, which
+	// the Bus runs one at a time.
 	last    uint64
 	changes ChangeLog
+	scratch fanOutScratch
+
+	routed atomic.Pointer[func()] // see OnRouted
 }
+
+// OnRouted registers fn to run after each change has been routed to every
+// connection, in the goroutine that delivers changes, so that sinks which
+// hold frames back to write several at once (package feed/stream) know
+// when a change's frames are all queued. fn must be quick and must not
+// block on sockets. A later call replaces fn.
+func (h *Hub) OnRouted(fn func()) { h.routed.Store(&fn) }
 
 // RepairGapsFrom makes the hub re-read from the log any change that the
 // bus skipped, instead of routing past it. Call it before changes flow.
@@ -102,7 +114,8 @@ func (h *Hub) dropSlow(sub *Subscription) {
 // change at a time and in Seq order, so a follow change is applied before
 // the next card change is routed. A change it has already routed (a bus
 // delivers at least once) is dropped; a jump in Seq is filled from the log
-// first, so no connection misses a change live.
+// first, so no connection misses a change live. It never blocks on a
+// socket: Sink.Send only queues.
 func (h *Hub) onChange(c catalog.Change) {
 	if h.last != 0 && c.Seq <= h.last {
 		return
@@ -112,6 +125,9 @@ func (h *Hub) onChange(c catalog.Change) {
 	}
 	h.route(c)
 	h.last = c.Seq
+	if fn := h.routed.Load(); fn != nil {
+		(*fn)()
+	}
 }
 
 // fillGap routes the changes between the last routed one and next, read
@@ -141,7 +157,7 @@ func (h *Hub) fillGap(next uint64) {
 // route sends one change where it goes.
 func (h *Hub) route(c catalog.Change) {
 	switch c.Kind {
-	case catalog.CardPublished, catalog.CardUpdated, catalog.CardWithdrawn:
+	case catalog.CardPublished, catalog.CardUpdated, catalog.CardWithdrawn, catalog.CardReleased:
 		h.fanOutCard(c)
 	case catalog.FollowChanged:
 		h.applyFollow(c)

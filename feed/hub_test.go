@@ -196,3 +196,31 @@ func TestHub_Attach_Supplier(t *testing.T) {
 		t.Fatalf("supplier's frames = %q; want one follow.requested", frames)
 	}
 }
+
+// Ensure that OnRouted runs once per change, after every connection on
+// every level has the change's frame queued: the stream's flusher hands
+// connections to its writers then, so a change must not be half queued.
+func TestHub_OnRoutedAfterEveryFrameIsQueued(t *testing.T) {
+	e := newEnv(t)
+	s := e.world.Supplier("sup", "standard", "gold")
+	var sinks []*sink
+	for i, level := range []string{"standard", "gold", "standard", "gold"} {
+		d := e.world.Distributor("d" + strconv.Itoa(i))
+		e.world.Follow(s, d, catalog.StateActive, level)
+		k, _ := e.attach(t, d, 0)
+		sinks = append(sinks, k)
+	}
+	var queued []int // frames queued in all at each call
+	e.hub.OnRouted(func() {
+		n := 0
+		for _, k := range sinks {
+			n += len(k.got())
+		}
+		queued = append(queued, n)
+	})
+	e.world.Post(s, 2000, map[string]int64{"gold": 1500})
+	e.world.Post(s, 2100, map[string]int64{"gold": 1600})
+	if len(queued) != 2 || queued[0] != 4 || queued[1] != 8 {
+		t.Fatalf("frames queued at each OnRouted call: %v, want [4 8]", queued)
+	}
+}

@@ -92,10 +92,13 @@ func (sc *scan) encode(c catalog.Change) ([]byte, error) {
 	if !ok || c.Card == nil {
 		return nil, nil
 	}
+	if c.Supplier != nil && !c.Supplier.Delivers(c, c.Supplier.EffectiveLevel(f.Level)) {
+		return nil, nil // early access: not yet, or already had
+	}
 	switch c.Kind {
 	case catalog.CardWithdrawn:
 		return encodeWithdrawn(sc.log.ID, c)
-	case catalog.CardPublished, catalog.CardUpdated:
+	case catalog.CardPublished, catalog.CardUpdated, catalog.CardReleased:
 		if c.Card.Withdrawn {
 			return nil, nil
 		}

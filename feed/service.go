@@ -43,6 +43,9 @@ func (s *Service) Feed(ctx context.Context, distributor catalog.Account, before 
 			return nil, "", err
 		}
 		v := followerViewer(distributor.ID, follows[c.SupplierID], supplier)
+		if !supplier.Sees(c, v) {
+			continue // in its early-access window, above this follower's level
+		}
 		views = append(views, catalog.ViewCard(c, supplier.Ref, v))
 	}
 	return views, next, nil

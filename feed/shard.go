@@ -60,18 +60,17 @@ func (x *supplierIndex) remove(supplierID string, sub *Subscription) {
 	}
 }
 
-// get copies out a supplier's followers, so that frames are sent after the
-// lock is released.
-func (x *supplierIndex) get(supplierID string) []follower {
+// appendFollowers appends a supplier's followers to dst and returns it, so
+// that frames are sent after the lock is released, into a slice the hub
+// reuses from change to change.
+func (x *supplierIndex) appendFollowers(dst []follower, supplierID string) []follower {
 	sh := &x.shards[shardOf(supplierID)]
 	sh.mu.RLock()
 	defer sh.mu.RUnlock()
-	m := sh.followers[supplierID]
-	out := make([]follower, 0, len(m))
-	for sub, level := range m {
-		out = append(out, follower{sub: sub, level: level})
+	for sub, level := range sh.followers[supplierID] {
+		dst = append(dst, follower{sub: sub, level: level})
 	}
-	return out
+	return dst
 }
 
 // distributorIndex finds a distributor's subscriptions (one per open

@@ -36,10 +36,8 @@ func Collage(grids []image.Image) ([]byte, error) {
 	if len(grids) < 1 || len(grids) > 9 {
 		return nil, catalog.Errorf(catalog.Invalid, "a collage needs 1 to 9 images, not %d", len(grids))
 	}
-	cols := gridColumns(len(grids))
-	rows := (len(grids) + cols - 1) / cols
-	cell := (collageWidth - (cols-1)*collageGutter) / cols
-	canvas := whiteCanvas(collageWidth, rows*cell+(rows-1)*collageGutter)
+	cols, cell := gridColumns(len(grids)), collageCell(len(grids))
+	canvas := whiteCanvas(CollageSize(len(grids)))
 	for i, g := range grids {
 		if g == nil || g.Bounds().Empty() {
 			return nil, catalog.Errorf(catalog.Invalid, "collage image %d is empty", i+1)
@@ -52,6 +50,21 @@ func Collage(grids []image.Image) ([]byte, error) {
 		return nil, fmt.Errorf("encoding collage: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// CollageSize returns the size in pixels of the collage of n images (1 to
+// 9) as Collage lays it out, so that a page can state it (og:image:width
+// and og:image:height) without rendering or reading the image.
+func CollageSize(n int) (width, height int) {
+	cols := gridColumns(n)
+	rows := (max(n, 1) + cols - 1) / cols
+	return collageWidth, rows*collageCell(n) + (rows-1)*collageGutter
+}
+
+// collageCell is the side of one square cell of the collage of n images.
+func collageCell(n int) int {
+	cols := gridColumns(n)
+	return (collageWidth - (cols-1)*collageGutter) / cols
 }
 
 // whiteCanvas returns a w×h 4:2:0 image filled with white.

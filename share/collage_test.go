@@ -173,3 +173,25 @@ func texturedGrid(tb testing.TB, seed uint64) image.Image {
 	}
 	return reencode(tb, m)
 }
+
+// TestCollageSize_MatchesCollage ensures the size a page states for the
+// collage of n images is the size Collage renders, for n = 1 to 9.
+func TestCollageSize_MatchesCollage(t *testing.T) {
+	for n := 1; n <= 9; n++ {
+		grids := make([]image.Image, n)
+		for i := range grids {
+			grids[i] = solidGrid(t, cellColours[i], true)
+		}
+		data, err := Collage(grids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := jpeg.DecodeConfig(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w, h := CollageSize(n); w != cfg.Width || h != cfg.Height {
+			t.Errorf("CollageSize(%d) = %d×%d, Collage renders %d×%d", n, w, h, cfg.Width, cfg.Height)
+		}
+	}
+}

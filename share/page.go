@@ -17,7 +17,10 @@ type Page struct {
 	Gone        bool
 	URL         string
 	CollageURL  string
-	Origin      string
+	// CollageWidth and CollageHeight are the collage's size in pixels, for
+	// og:image:width and og:image:height.
+	CollageWidth, CollageHeight int
+	Origin                      string
 }
 
 // Page resolves a public share link. The card is rendered for an
@@ -31,6 +34,11 @@ func (s *Service) Page(ctx context.Context, id, origin string) (Page, error) {
 	url := origin + "/s/" + sh.ID
 	p := Page{Share: sh, URL: url, CollageURL: url + "/collage.jpg", Origin: origin}
 	card, supplier, err := s.liveCard(ctx, sh.CardID)
+	if err == nil && card.InEarlyAccess() {
+		// Before its early-access window ends the card does not exist for
+		// the public, not even as "no longer available".
+		return Page{}, catalog.Errorf(catalog.NotFound, "no such share")
+	}
 	if catalog.ErrorCode(err) == catalog.NotFound {
 		p.Gone = true
 		return p, nil
@@ -47,6 +55,7 @@ func (s *Service) Page(ctx context.Context, id, origin string) (Page, error) {
 		return p, nil
 	}
 	p.Card = catalog.ViewCard(card, supplier.Ref(), catalog.Anonymous)
+	p.CollageWidth, p.CollageHeight = CollageSize(len(card.Images))
 	p.Price = PublicPrice(sh, card)
 	p.Distributor = distributor.PublicView(true)
 	return p, nil

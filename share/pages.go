@@ -24,8 +24,10 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 	"yuan":  Yuan,
 	"first": firstImage,
 	"cols":  gridColumns,
-	"short": short,
-	"inc":   func(i int) int { return i + 1 },
+	// headline and summary shorten text for link previews (preview.go).
+	"headline": func(s string) string { return Shorten(s, PreviewTitleLen) },
+	"summary":  func(s string) string { return Shorten(s, PreviewDescriptionLen) },
+	"inc":      func(i int) int { return i + 1 },
 }).ParseFS(templateFiles, "templates/*.html"))
 
 // ChannelData is what the channel page shows: the supplier's public
@@ -58,15 +60,6 @@ func RenderShare(w io.Writer, p Page) error {
 		return errors.New("share: share page given a card with prices")
 	}
 	return pages.ExecuteTemplate(w, "share.html", p)
-}
-
-// short trims text for link previews.
-func short(s string) string {
-	r := []rune(s)
-	if len(r) > 160 {
-		return string(r[:157]) + "..."
-	}
-	return s
 }
 
 // RenderError writes a small error page.

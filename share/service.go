@@ -50,10 +50,22 @@ func (s *Service) Create(ctx context.Context, distributor catalog.Account, in In
 		}
 		f, err := tx.Follow(card.SupplierID, distributor.ID)
 		if catalog.ErrorCode(err) == catalog.NotFound || (err == nil && !f.Active()) {
+			if card.InEarlyAccess() {
+				return View{}, catalog.Errorf(catalog.NotFound, "no such card")
+			}
 			return View{}, catalog.Errorf(catalog.Forbidden, "follow this supplier to share its cards")
 		}
 		if err != nil {
 			return View{}, err
+		}
+		if card.InEarlyAccess() {
+			supplier, err := tx.Account(card.SupplierID)
+			if err != nil {
+				return View{}, err
+			}
+			if !supplier.Publisher().Sees(card, catalog.Viewer{AccountID: distributor.ID, Follow: &f}) {
+				return View{}, catalog.Errorf(catalog.NotFound, "no such card")
+			}
 		}
 		text, price, err := checkInput(in, card)
 		if err != nil {

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"time"
-	"unicode/utf8"
 
 	"github.com/weigong/weigong/catalog"
 )
@@ -86,14 +85,15 @@ type Input struct {
 
 // checkInput validates the distributor's text and price against the card:
 // the price defaults to the suggested retail price and may not go below the
-// supplier's floor; the text defaults to the card's description.
+// supplier's floor; the text defaults to the card's description and follows
+// the catalog's rule for free text (no controls, no bidi overrides).
 func checkInput(in Input, card catalog.Card) (text string, price int64, err error) {
 	text, price = card.Description, card.RetailPrice
 	if in.Text != nil {
 		text = *in.Text
 	}
-	if !utf8.ValidString(text) || utf8.RuneCountInString(text) > MaxTextLen {
-		return "", 0, catalog.Errorf(catalog.Invalid, "text must be valid UTF-8 of at most %d characters", MaxTextLen)
+	if err := catalog.ValidateText("text", text, MaxTextLen); err != nil {
+		return "", 0, err
 	}
 	if in.Price != nil {
 		price = *in.Price

@@ -28,6 +28,13 @@ func encodeAccount(a catalog.Account) []byte {
 	encodeStrings(e, a.Badges)
 	encodeStrings(e, a.Guarantees)
 	e.uvarint(uint64(a.Version))
+	e.count(len(a.LevelRules), a.LevelRules == nil)
+	for _, r := range a.LevelRules {
+		e.string(r.Level)
+		e.varint(r.MinSpend90d)
+	}
+	encodeStrings(e, a.EarnedBadges)
+	e.varint(int64(a.BadgeOrders))
 	return e.b
 }
 
@@ -43,6 +50,16 @@ func decodeAccount(id string, b []byte) (catalog.Account, error) {
 	a.FollowPolicy = catalog.FollowPolicy(d.string())
 	a.Levels, a.Badges, a.Guarantees = decodeStrings(d), decodeStrings(d), decodeStrings(d)
 	a.Version = d.version(b[0] >= 2)
+	if b[0] >= 2 {
+		if n, ok := d.count(); ok {
+			a.LevelRules = make([]catalog.LevelRule, n)
+			for i := range a.LevelRules {
+				a.LevelRules[i] = catalog.LevelRule{Level: d.string(), MinSpend90d: d.varint()}
+			}
+		}
+		a.EarnedBadges = decodeStrings(d)
+		a.BadgeOrders = int(d.varint())
+	}
 	if d.err != nil || len(d.b) != 0 {
 		return catalog.Account{}, fmt.Errorf("storage: account %s: %w", id, errCorrupt)
 	}

@@ -73,6 +73,9 @@ func (t *tx) SaveAfterSale(a catalog.AfterSale, kind catalog.ChangeKind) (catalo
 			return catalog.Change{}, err
 		}
 	}
+	if err := markDirty(t.tx, sup[:]); err != nil {
+		return catalog.Change{}, err
+	}
 	return t.appendAccountChange(changeRecord{kind: kind, supplier: sup, subject: key, party: dist})
 }
 

@@ -26,6 +26,8 @@ var (
 	// bWithdrawnCards orders withdrawn cards by withdrawal time, so the
 	// sweep can purge those older than the retention (PurgeWithdrawnCards).
 	bWithdrawnCards = []byte("withdrawn_cards") // withdrawn(8) + card ID → nil
+	// bCardRelease orders cards in their early-access window by its end.
+	bCardRelease = []byte("card_release") // release(8) + card ID → nil
 
 	bFollows   = []byte("follows")   // supplier + distributor → followRecord
 	bFollowing = []byte("following") // distributor + supplier → copy of the followRecord
@@ -37,6 +39,10 @@ var (
 	bChanges            = []byte("changes")             // seq(8) → changeRecord
 	bSupplierChanges    = []byte("supplier_changes")    // supplier + seq → nil (card changes)
 	bDistributorChanges = []byte("distributor_changes") // distributor + seq → nil (follow changes)
+
+	// bEarnedLevels lists the follows holding a level earned by purchases,
+	// which the sweep reassesses as purchases leave the 90-day window.
+	bEarnedLevels = []byte("earned_levels") // supplier + distributor → nil
 
 	// bRelayCursors keeps each durable tailer's position in the log.
 	bRelayCursors = []byte("relay_cursors") // tailer name → seq(8)

@@ -57,6 +57,14 @@ func encodeCard(c catalog.Card) []byte {
 		e.string(v.Spec)
 		encodeStock(e, v.Stock)
 	}
+	e.bool(c.EarlyAccess != nil)
+	if c.EarlyAccess != nil {
+		e.string(c.EarlyAccess.Level)
+		e.varint(int64(c.EarlyAccess.Hours))
+		e.time(c.ReleaseAt)
+		e.bool(c.Released)
+		e.uvarint(c.ReleaseSeq)
+	}
 	return e.b
 }
 
@@ -104,6 +112,10 @@ func decodeCard(id string, b []byte) (catalog.Card, error) {
 			for i := range c.Variants {
 				c.Variants[i] = catalog.Variant{Spec: d.string(), Stock: decodeStock(d)}
 			}
+		}
+		if d.bool() {
+			c.EarlyAccess = &catalog.EarlyAccess{Level: d.string(), Hours: int(d.varint())}
+			c.ReleaseAt, c.Released, c.ReleaseSeq = d.time(), d.bool(), d.uvarint()
 		}
 	}
 	if d.err != nil || len(d.b) != 0 {

@@ -45,24 +45,32 @@ func (db *DB) saveCard(tx *bolt.Tx, c catalog.Card, kind catalog.ChangeKind) (ca
 	if err != nil {
 		return catalog.Change{}, err
 	}
-	if err := putCard(tx, key[:], sup[:], c); err != nil {
-		return catalog.Change{}, err
-	}
-	if err := reindexCard(tx, sup[:], key[:], cardTokens(old), catalog.SearchTokens(c)); err != nil {
-		return catalog.Change{}, err
-	}
 	at := db.now()
 	seq, err := appendChange(tx, changeRecord{kind: kind, supplier: sup, subject: key, at: at})
 	if err != nil {
+		return catalog.Change{}, err
+	}
+	if kind == catalog.CardReleased {
+		// Followers below the early level get the card from this change on
+		// (catalog.Publisher.Delivers).
+		c.ReleaseSeq = seq
+	}
+	if err := putCard(tx, key[:], sup[:], c); err != nil {
+		return catalog.Change{}, err
+	}
+	if err := indexRelease(tx, key[:], old, c); err != nil {
+		return catalog.Change{}, err
+	}
+	if err := reindexCard(tx, sup[:], key[:], cardTokens(old), catalog.SearchTokens(c)); err != nil {
 		return catalog.Change{}, err
 	}
 	return catalog.Change{Seq: seq, Kind: kind, SupplierID: c.SupplierID, At: at, Card: &c, Supplier: supplier.Publisher()}, nil
 }
 
 // checkCardWrite enforces what the log's readers rely on: a card is
-// published once, only an existing card is updated or withdrawn, and a card
-// never moves to another supplier. It returns the stored version (nil for
-// a new card), whose search tokens the write replaces.
+// published once, only an existing card is updated, released or withdrawn,
+// and a card never moves to another supplier. It returns the card as it
+// was (nil for a new one).
 func checkCardWrite(tx *bolt.Tx, key []byte, c catalog.Card, kind catalog.ChangeKind) (*catalog.Card, error) {
 	old, err := getCard(tx, key)
 	found := err == nil
@@ -73,7 +81,7 @@ func checkCardWrite(tx *bolt.Tx, key []byte, c catalog.Card, kind catalog.Change
 		return nil, catalog.Errorf(catalog.Conflict, "card already exists")
 	case kind == catalog.CardPublished:
 		return nil, nil
-	case kind != catalog.CardUpdated && kind != catalog.CardWithdrawn:
+	case kind != catalog.CardUpdated && kind != catalog.CardWithdrawn && kind != catalog.CardReleased:
 		return nil, fmt.Errorf("storage: %q is not a card change", kind)
 	case !found:
 		return nil, notFound("card")
@@ -81,6 +89,45 @@ func checkCardWrite(tx *bolt.Tx, key []byte, c catalog.Card, kind catalog.Change
 		return nil, fmt.Errorf("storage: card %s cannot move to another supplier", c.ID)
 	}
 	return &old, nil
+}
+
+// indexRelease keeps a card in the releaser's agenda while it waits for
+// its early-access window to end.
+func indexRelease(tx *bolt.Tx, key []byte, old *catalog.Card, c catalog.Card) error {
+	b, err := tx.CreateBucketIfNotExists(bCardRelease)
+	if err != nil {
+		return err
+	}
+	if old != nil && old.InEarlyAccess() {
+		if err := b.Delete(dueKey(old.ReleaseAt, key)); err != nil {
+			return err
+		}
+	}
+	if c.InEarlyAccess() && !c.Withdrawn {
+		return b.Put(dueKey(c.ReleaseAt, key), nil)
+	}
+	return nil
+}
+
+// DueReleases returns the IDs of early cards whose window ended at or
+// before now, soonest first.
+func (db *DB) DueReleases(ctx context.Context, now time.Time, limit int) ([]string, error) {
+	return db.due(ctx, bCardRelease, now, limit)
+}
+
+// NextRelease returns when the next early-access window ends, if any.
+func (db *DB) NextRelease(ctx context.Context) (time.Time, bool, error) {
+	var next time.Time
+	var found bool
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bCardRelease); b != nil {
+			if k, _ := b.Cursor().First(); k != nil {
+				next, found = fromNanos(k[:8]), true
+			}
+		}
+		return nil
+	})
+	return next, found, err
 }
 
 // putCard stores the card and adds it to, or removes it from, the two

@@ -42,7 +42,7 @@ const (
 var kindCodes = map[catalog.ChangeKind]byte{
 	catalog.CardPublished: 1, catalog.CardUpdated: 2, catalog.CardWithdrawn: 3, catalog.FollowChanged: 4,
 	catalog.OrderSubmittedChange: 5, catalog.OrderUpdatedChange: 6, catalog.AfterSaleUpdatedChange: 7,
-	catalog.FollowRequested: 8,
+	catalog.FollowRequested: 8, catalog.CardReleased: 9,
 }
 
 var stateCodes = map[catalog.FollowState]byte{

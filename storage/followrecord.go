@@ -20,6 +20,8 @@ func encodeFollow(r followRecord) []byte {
 	e.string(r.Level)
 	e.time(r.Since)
 	e.uvarint(uint64(r.Version))
+	e.string(r.ManualLevel)
+	e.string(r.EarnedLevel)
 	return e.b
 }
 
@@ -34,6 +36,9 @@ func decodeFollow(b []byte) (followRecord, error) {
 	d := &decoder{b: b[1:]}
 	r = followRecord{State: d.string(), Level: d.string(), Since: d.time()}
 	r.Version = d.version(b[0] >= 2)
+	if b[0] >= 2 {
+		r.ManualLevel, r.EarnedLevel = d.string(), d.string()
+	}
 	if d.err != nil || len(d.b) != 0 {
 		return followRecord{}, fmt.Errorf("storage: follow: %w", errCorrupt)
 	}

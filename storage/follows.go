@@ -16,12 +16,15 @@ type followRecord struct {
 	Level string    `json:"level"`
 	Since time.Time `json:"since"`
 	// Version counts the follow's writes.
-	Version int64 `json:"version,omitempty"`
+	Version     int64  `json:"version,omitempty"`
+	ManualLevel string `json:"manual_level,omitempty"`
+	EarnedLevel string `json:"earned_level,omitempty"`
 }
 
 func (r followRecord) follow(supplier, distributor []byte) catalog.Follow {
 	return catalog.Follow{SupplierID: formatID(supplier), DistributorID: formatID(distributor),
-		State: catalog.FollowState(r.State), Level: r.Level, Since: r.Since, Version: r.Version}
+		State: catalog.FollowState(r.State), Level: r.Level, ManualLevel: r.ManualLevel, EarnedLevel: r.EarnedLevel,
+		Since: r.Since, Version: r.Version}
 }
 
 // Follow returns the follow of distributorID to supplierID, or NotFound.
@@ -100,7 +103,8 @@ func getFollow(tx *bolt.Tx, sup, dist []byte) (followRecord, bool, error) {
 
 // putFollow writes a follow and its entries in both indexes.
 func putFollow(tx *bolt.Tx, sup, dist []byte, f catalog.Follow) error {
-	r := followRecord{State: string(f.State), Level: f.Level, Since: f.Since, Version: f.Version}
+	r := followRecord{State: string(f.State), Level: f.Level, Since: f.Since, Version: f.Version,
+		ManualLevel: f.ManualLevel, EarnedLevel: f.EarnedLevel}
 	record := encodeFollow(r)
 	if err := tx.Bucket(bFollows).Put(join(sup, dist), record); err != nil {
 		return err
@@ -108,11 +112,26 @@ func putFollow(tx *bolt.Tx, sup, dist []byte, f catalog.Follow) error {
 	if err := tx.Bucket(bFollowing).Put(join(dist, sup), record); err != nil {
 		return err
 	}
-	return tx.Bucket(bFollowers).Put(followersKey(sup, r, dist), nil)
+	if err := tx.Bucket(bFollowers).Put(followersKey(sup, r, dist), nil); err != nil {
+		return err
+	}
+	earned, err := tx.CreateBucketIfNotExists(bEarnedLevels)
+	if err != nil {
+		return err
+	}
+	if f.EarnedLevel != "" {
+		return earned.Put(join(sup, dist), nil)
+	}
+	return earned.Delete(join(sup, dist))
 }
 
 // deleteFollow removes a follow and its entries in both indexes.
 func deleteFollow(tx *bolt.Tx, sup, dist []byte, old followRecord) error {
+	if b := tx.Bucket(bEarnedLevels); b != nil {
+		if err := b.Delete(join(sup, dist)); err != nil {
+			return err
+		}
+	}
 	if err := tx.Bucket(bFollowers).Delete(followersKey(sup, old, dist)); err != nil {
 		return err
 	}

@@ -44,6 +44,7 @@ type orderRecord struct {
 	OutOrderID      string              `json:"out_order_id,omitempty"`
 	State           catalog.OrderState  `json:"state"`
 	CancelRequested bool                `json:"cancel_requested,omitempty"`
+	LateRefunded    bool                `json:"late_refunded,omitempty"`
 	Reason          string              `json:"reason,omitempty"`
 	Payment         string              `json:"payment"`
 	Guarantees      []string            `json:"guarantees,omitempty"`
@@ -60,7 +61,7 @@ type orderRecord struct {
 func (db *DB) encodeOrder(o catalog.Order) (orderRecord, error) {
 	r := orderRecord{SupplierID: o.SupplierID, DistributorID: o.DistributorID, Lines: o.Lines, Total: o.Total,
 		Masked: o.Consignee.Masked(), Erased: o.ConsigneeErased, Note: o.Note, ShareID: o.ShareID,
-		OutOrderID: o.OutOrderID, State: o.State, CancelRequested: o.CancelRequested, Reason: o.Reason,
+		OutOrderID: o.OutOrderID, State: o.State, CancelRequested: o.CancelRequested, LateRefunded: o.LateRefunded, Reason: o.Reason,
 		Payment: o.Payment, Guarantees: o.Guarantees, AcceptedAt: o.AcceptedAt, ShipBy: o.ShipBy,
 		Shipments: o.Shipments, DeliveredAt: o.DeliveredAt, EndedAt: o.EndedAt, CreatedAt: o.CreatedAt,
 		UpdatedAt: o.UpdatedAt, Version: o.Version}
@@ -87,7 +88,7 @@ func (db *DB) encodeOrder(o catalog.Order) (orderRecord, error) {
 func orderFromRecordMasked(id string, r orderRecord) catalog.Order {
 	return catalog.Order{ID: id, SupplierID: r.SupplierID, DistributorID: r.DistributorID, Lines: r.Lines,
 		Total: r.Total, Consignee: r.Masked, ConsigneeErased: r.Erased, ConsigneeMasked: true, Note: r.Note, ShareID: r.ShareID,
-		OutOrderID: r.OutOrderID, State: r.State, CancelRequested: r.CancelRequested, Reason: r.Reason,
+		OutOrderID: r.OutOrderID, State: r.State, CancelRequested: r.CancelRequested, LateRefunded: r.LateRefunded, Reason: r.Reason,
 		Payment: r.Payment, Guarantees: r.Guarantees, AcceptedAt: r.AcceptedAt, ShipBy: r.ShipBy,
 		Shipments: r.Shipments, DeliveredAt: r.DeliveredAt, EndedAt: r.EndedAt, CreatedAt: r.CreatedAt,
 		UpdatedAt: r.UpdatedAt, Version: r.Version}
@@ -177,6 +178,9 @@ func (t *tx) SaveOrder(o catalog.Order, kind catalog.ChangeKind) (catalog.Change
 		if err := buckets[3].Put(dueKey(due, key[:]), nil); err != nil {
 			return catalog.Change{}, err
 		}
+	}
+	if err := markDirty(t.tx, sup[:]); err != nil {
+		return catalog.Change{}, err
 	}
 	if kind == "" {
 		return catalog.Change{}, nil
@@ -324,4 +328,47 @@ func (db *DB) due(ctx context.Context, index []byte, now time.Time, limit int) (
 		return nil
 	})
 	return ids, err
+}
+
+// CompletedSpend sums the totals of the distributor's orders with the
+// supplier that were completed (ended in the completed state) at or after
+// since. It walks the distributor's own order list.
+func (t *tx) CompletedSpend(supplierID, distributorID string, since time.Time) (int64, error) {
+	dist, ok := parseID(distributorID)
+	b := t.tx.Bucket(bAccountOrders)
+	if !ok || b == nil {
+		return 0, nil
+	}
+	var total int64
+	c := b.Cursor()
+	for k, v := c.Seek(dist[:]); k != nil && bytes.HasPrefix(k, dist[:]); k, v = c.Next() {
+		if string(v) != string(catalog.OrderCompleted) {
+			continue
+		}
+		r, found, err := getOrderRecord(t.tx, k[idLen:])
+		if err != nil || !found {
+			return 0, orNotFound(err, "order")
+		}
+		if r.SupplierID == supplierID && r.EndedAt != nil && !r.EndedAt.Before(since) {
+			total += r.Total
+		}
+	}
+	return total, nil
+}
+
+// EarnedLevelFollows lists the (supplier, distributor) pairs whose follow
+// holds an earned level, for the sweep to reassess.
+func (db *DB) EarnedLevelFollows(ctx context.Context) ([][2]string, error) {
+	var out [][2]string
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bEarnedLevels)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, _ []byte) error {
+			out = append(out, [2]string{formatID(k[:idLen]), formatID(k[idLen:])})
+			return nil
+		})
+	})
+	return out, err
 }

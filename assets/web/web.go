@@ -4,6 +4,11 @@
 // runs. static/index.html is the app shell, served for /app/; every other
 // file is served by its name under /app/ (for example /app/app.js). The
 // app talks only to the public API (API.md) with the wg_session cookie.
+//
+// static/favicon.ico is static/favicon.svg rendered by Chromium at 16, 32
+// and 48 px, the three PNGs packed into one ICO; the server also serves it
+// at /favicon.ico for clients that look there. Redo it when the SVG
+// changes.
 package web
 
 import "embed"

@@ -104,7 +104,8 @@ func TestAPI_Images_UploadAndServe(t *testing.T) {
 }
 
 // TestAPI_Images_Refused ensures non-images get 415, a huge PNG header 413,
-// a distributor's upload 403, and unknown media 404.
+// unknown media 404, and that a distributor's photo (after-sales evidence)
+// can never go on a card.
 func TestAPI_Images_Refused(t *testing.T) {
 	t.Parallel()
 	n := startNode(t, t.TempDir())
@@ -114,7 +115,10 @@ func TestAPI_Images_Refused(t *testing.T) {
 	jpg := solidJPEG(t, 64, 64, color.RGBA{1, 2, 3, 255})
 	n.mustError(415, "unsupported_media", "POST", "/v1/images", sup.Token, multipartFile("image", "cut.jpg", jpg[:len(jpg)/2]))
 	n.mustError(413, "too_large", "POST", "/v1/images", sup.Token, multipartFile("image", "huge.png", pngHeader(60000, 60000)))
-	n.mustError(403, "forbidden", "POST", "/v1/images", dist.Token, multipartFile("image", "p.jpg", jpg))
+	var evidence struct{ ID string }
+	n.must(201, "POST", "/v1/images", dist.Token, multipartFile("image", "p.jpg", jpg)).decode(t, &evidence)
+	n.mustError(400, "invalid", "POST", "/v1/cards", sup.Token, map[string]any{"title": "t", "image_ids": []string{evidence.ID},
+		"cost_price": 100, "retail_price": 200})
 	n.mustError(401, "unauthorized", "POST", "/v1/images", "", multipartFile("image", "p.jpg", jpg))
 	n.must(404, "GET", "/media/doesnotexist/grid.jpg", "", nil)
 	id := n.uploadImage(sup.Token, color.RGBA{9, 9, 9, 255})

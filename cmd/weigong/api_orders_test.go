@@ -207,3 +207,54 @@ func TestAPI_Orders_ServerMovesSurviveRestart(t *testing.T) {
 		t.Fatal("the cancelled order's piece did not come back")
 	}
 }
+
+// TestAPI_Orders_RetriedWrites ensures that an order retried with its
+// Idempotency-Key is placed once (same answer, one stock reservation), that
+// a retry under a new key is caught by out_order_id, and that a retried
+// shipment or move is harmless.
+func TestAPI_Orders_RetriedWrites(t *testing.T) {
+	n := startNode(t, t.TempDir())
+	w := newOrderWorld(t, n, "retry", map[string]any{"stock": 3})
+	body := map[string]any{"lines": []map[string]any{{"card_id": w.card.ID, "qty": 1}}, "consignee": testConsignee, "out_order_id": "WX-7"}
+	first := n.must(201, "POST", "/v1/orders", w.dist.Token, body, "Idempotency-Key", "order-7")
+	again := n.must(201, "POST", "/v1/orders", w.dist.Token, body, "Idempotency-Key", "order-7")
+	if string(first.Body) != string(again.Body) || again.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("retry answered %s; want the first answer", again.Body)
+	}
+	n.mustError(409, "conflict", "POST", "/v1/orders", w.dist.Token, body, "Idempotency-Key", "order-7-new-key")
+	var o orderReply
+	first.decode(t, &o)
+	var c struct{ Stock int }
+	n.must(200, "GET", "/v1/cards/"+w.card.ID, w.dist.Token, nil).decode(t, &c)
+	if c.Stock != 2 {
+		t.Fatalf("stock after one order retried twice = %d; want 2", c.Stock)
+	}
+	n.must(200, "POST", "/v1/orders/"+o.ID+"/accept", w.sup.Token, nil, "Idempotency-Key", "acc-1")
+	n.must(200, "POST", "/v1/orders/"+o.ID+"/accept", w.sup.Token, nil, "Idempotency-Key", "acc-1")
+	var list struct{ Items []orderReply }
+	n.must(200, "GET", "/v1/orders", w.dist.Token, nil).decode(t, &list)
+	if len(list.Items) != 1 || list.Items[0].State != "accepted" || list.Items[0].Version != 2 {
+		t.Fatalf("orders = %+v; want one, accepted once (version 2)", list.Items)
+	}
+}
+
+// TestAPI_SupplierStream_FollowRequested ensures that a supplier with the
+// approval policy gets follow.requested in its event log and live on its
+// own websocket when a distributor asks to follow.
+func TestAPI_SupplierStream_FollowRequested(t *testing.T) {
+	n := startNode(t, t.TempDir())
+	sup, d := n.signUp("supplier", "req_sup"), n.signUp("distributor", "req_dist")
+	n.must(200, "PATCH", "/v1/me", sup.Token, map[string]string{"follow_policy": "approval"})
+	var ev struct{ Cursor string }
+	n.must(200, "GET", "/v1/feed/events", sup.Token, nil).decode(t, &ev)
+	live := dialLive(t, n, sup.Token, ev.Cursor)
+	n.must(200, "PUT", "/v1/suppliers/"+sup.ID+"/follow", d.Token, nil)
+	frame := live.waitFor(t, `"follow.requested"`)
+	if !strings.Contains(frame, d.ID) || !strings.Contains(frame, `"pending"`) {
+		t.Fatalf("follow.requested frame = %s", frame)
+	}
+	events := string(n.must(200, "GET", "/v1/feed/events?after="+ev.Cursor, sup.Token, nil).Body)
+	if !strings.Contains(events, `"follow.requested"`) {
+		t.Fatalf("the supplier's events lack follow.requested: %s", events)
+	}
+}

@@ -21,7 +21,7 @@ func TestAPI_Persistence_SurvivesRestart(t *testing.T) {
 	n.must(200, "GET", "/v1/feed/events", w.dist.Token, nil).decode(t, &ev)
 	old := ev.Cursor
 	s := w.share(map[string]any{"price": 13900})
-	n.must(200, "GET", "/s/"+s.ID, "", nil, "User-Agent", "persist-visitor/1")
+	n.must(200, "GET", "/s/"+s.ID, "", nil, "User-Agent", iPhoneSafariUA)
 	// Views are flushed in batches: wait (bounded) until the count is visible.
 	deadline := time.Now().Add(5 * time.Second)
 	for {

@@ -7,6 +7,7 @@ import (
 	"image/color"
 	_ "image/jpeg"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -221,10 +222,10 @@ func TestAPI_Shares_ViewsDeduplicated(t *testing.T) {
 	w := newShareWorld(t, n, "views", nil)
 	s := w.share(nil)
 	for i := 0; i < 3; i++ {
-		n.must(200, "GET", "/s/"+s.ID, "", nil, "User-Agent", "buyer-phone/1")
+		n.must(200, "GET", "/s/"+s.ID, "", nil, "User-Agent", iPhoneSafariUA)
 	}
-	n.must(200, "GET", "/s/"+s.ID, "", nil, "User-Agent", "buyer-laptop/2")
-	n.must(200, "GET", "/s/"+s.ID+"/collage.jpg", "", nil, "User-Agent", "preview-bot/3")
+	n.must(200, "GET", "/s/"+s.ID, "", nil, "User-Agent", wechatIOSUA)
+	n.must(200, "GET", "/s/"+s.ID+"/collage.jpg", "", nil, "User-Agent", iPhoneSafariUA+" (2)")
 	deadline := time.Now().Add(5 * time.Second)
 	var views int64
 	for {
@@ -317,4 +318,40 @@ func TestAPI_Collage_Layouts(t *testing.T) {
 func near(got uint32, want uint8) bool {
 	d := int(got) - int(want)
 	return d > -40 && d < 40
+}
+
+// TestAPI_SharePage_PreviewImageSize ensures og:image:width and
+// og:image:height are both on the share page and are the true size of the
+// collage it names, for every layout (one to nine photos): apps that trust
+// them lay out the preview before the image arrives.
+func TestAPI_SharePage_PreviewImageSize(t *testing.T) {
+	t.Parallel()
+	n := startNode(t, t.TempDir())
+	w := newShareWorld(t, n, "ogsize", nil, color.RGBA{200, 30, 30, 255})
+	ids := []string{w.card.Images[0].ID}
+	for len(ids) < 9 {
+		ids = append(ids, n.uploadImage(w.sup.Token, color.RGBA{uint8(20 * len(ids)), 90, 160, 255}))
+	}
+	meta := func(body, prop string) int {
+		m := regexp.MustCompile(`<meta property="` + prop + `" content="(\d+)"`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("share page lacks %s", prop)
+		}
+		v, _ := strconv.Atoi(m[1])
+		return v
+	}
+	for count := 1; count <= 9; count++ {
+		w.card = n.createCard(w.sup.Token, nil, ids[:count]...)
+		s := w.share(nil)
+		body := string(n.must(200, "GET", "/s/"+s.ID, "", nil).Body)
+		width, height := meta(body, "og:image:width"), meta(body, "og:image:height")
+		r := n.must(200, "GET", "/s/"+s.ID+"/collage.jpg", "", nil)
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(r.Body))
+		if err != nil {
+			t.Fatalf("%d photos: collage: %v", count, err)
+		}
+		if width != cfg.Width || height != cfg.Height {
+			t.Errorf("%d photos: og:image is %d×%d, the collage %d×%d", count, width, height, cfg.Width, cfg.Height)
+		}
+	}
 }

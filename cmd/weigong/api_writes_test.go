@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"image/color"
+	"strings"
 	"testing"
 )
 
@@ -77,5 +78,33 @@ func TestAPI_IfMatch(t *testing.T) {
 	n.must(200, "PATCH", "/v1/me/followers/"+d.ID, s.Token, map[string]any{"state": "blocked"}, "If-Match", "1").decode(t, &f)
 	if f.Version != 2 {
 		t.Fatalf("follower version after a block = %d; want 2", f.Version)
+	}
+}
+
+// TestAPI_RemovedLevel_CardsStayEditable ensures, over HTTP, that after a
+// supplier removes a level, a card that priced it can still be edited, the
+// stale price is gone from what the owner sees, and the follower who was on
+// that level got follow.changed with the level it now has.
+func TestAPI_RemovedLevel_CardsStayEditable(t *testing.T) {
+	n := startNode(t, t.TempDir())
+	s, d := n.signUp("supplier", "lvl_sup"), n.signUp("distributor", "lvl_dist")
+	n.must(200, "PATCH", "/v1/me", s.Token, map[string]any{"levels": []string{"standard", "gold"}})
+	n.must(200, "PUT", "/v1/suppliers/"+s.ID+"/follow", d.Token, nil)
+	n.must(200, "PATCH", "/v1/me/followers/"+d.ID, s.Token, map[string]string{"level": "gold"})
+	var ev struct{ Cursor string }
+	n.must(200, "GET", "/v1/feed/events", d.Token, nil).decode(t, &ev)
+	c := n.createCard(s.Token, map[string]any{"level_prices": map[string]int{"gold": 4000}}, n.uploadImage(s.Token, color.RGBA{3, 3, 3, 255}))
+	n.must(200, "PATCH", "/v1/me", s.Token, map[string]any{"levels": []string{"standard"}})
+	var edited struct {
+		Title       string
+		LevelPrices map[string]int `json:"level_prices"`
+	}
+	n.must(200, "PATCH", "/v1/cards/"+c.ID, s.Token, map[string]any{"title": "edited after the removal"}).decode(t, &edited)
+	if edited.Title != "edited after the removal" || len(edited.LevelPrices) != 0 {
+		t.Fatalf("edited card = %+v; want the new title and no stale level price", edited)
+	}
+	body := string(n.must(200, "GET", "/v1/feed/events?after="+ev.Cursor, d.Token, nil).Body)
+	if !strings.Contains(body, `"follow.changed"`) || !strings.Contains(body, `"level":"standard"`) {
+		t.Fatalf("the gold follower's events lack follow.changed to standard: %s", body)
 	}
 }

@@ -46,6 +46,10 @@ type browser struct {
 
 	mu   sync.Mutex
 	errs []string // console errors and uncaught exceptions, all tabs
+	// failedRequests makes the browser's own reports of failed requests
+	// (non-2xx responses, which it logs as network errors) count as
+	// console errors too; set it before opening tabs.
+	failedRequests bool
 }
 
 func startBrowser(t *testing.T, parent context.Context) *browser {
@@ -104,11 +108,14 @@ func (b *browser) newTab(name string) *tab {
 			if err != nil {
 				return
 			}
+			b.mu.Lock()
+			failedRequests := b.failedRequests
+			b.mu.Unlock()
 			switch {
 			case m.Type != chromedp.ConsoleError && m.Type != chromedp.ConsoleException:
-			case m.Source == "network":
-				// Expected non-2xx responses (e.g. 401 of GET /v1/me when
-				// signed out) are reported by the browser as network entries.
+			case m.Source == "network" && !failedRequests:
+				// A flow may expect a non-2xx answer (a 400 it shows the
+				// user); the browser logs it as a network entry.
 				b.t.Logf("%s: network log (ignored): %s", name, m.Text)
 			default:
 				b.mu.Lock()

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/weigong/weigong/assets"
 	"github.com/weigong/weigong/cmd/weigong/server"
 	"github.com/weigong/weigong/storage"
 )
@@ -22,6 +23,7 @@ type serveConfig struct {
 	Demo           bool
 	SecureCookies  bool
 	TrustedProxies []netip.Prefix
+	DecodeMemory   int // MiB
 	// Retention is how long the change log keeps changes for replay;
 	// older cursors get 409 / resync.
 	Retention time.Duration
@@ -47,10 +49,19 @@ func parseServeFlags(args []string) (serveConfig, error) {
 	fs.BoolVar(&cfg.Demo, "demo", envBool("WEIGONG_DEMO"), "seed a demo supplier and distributor on an empty data dir (WEIGONG_DEMO)")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", envBool("WEIGONG_SECURE_COOKIES"), "mark the session cookie Secure; use behind HTTPS (WEIGONG_SECURE_COOKIES)")
 	fs.StringVar(&proxies, "trusted-proxies", env("WEIGONG_TRUSTED_PROXIES", ""), "comma-separated IPs and CIDRs of reverse proxies whose X-Forwarded-Host/-Proto/-For are believed (WEIGONG_TRUSTED_PROXIES); default: none")
+	fs.IntVar(&cfg.DecodeMemory, "decode-memory", assets.DefaultDecodeMemory>>20, "MiB of memory for decoding photos at once, whatever the core count; a photo that needs more alone is refused with 413 (WEIGONG_DECODE_MEMORY)")
+	if v, ok := os.LookupEnv("WEIGONG_DECODE_MEMORY"); ok {
+		if err := fs.Set("decode-memory", v); err != nil {
+			return cfg, fmt.Errorf("WEIGONG_DECODE_MEMORY: %w", err)
+		}
+	}
 	fs.DurationVar(&cfg.Retention, "retention", envDuration("WEIGONG_RETENTION", storage.DefaultChangeRetention),
 		"how long changes stay replayable, e.g. 720h; older cursors get 409 / resync (WEIGONG_RETENTION)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
+	}
+	if cfg.DecodeMemory < 1 {
+		return cfg, fmt.Errorf("--decode-memory must be at least 1 (MiB), not %d", cfg.DecodeMemory)
 	}
 	if cfg.Retention < time.Hour {
 		return cfg, fmt.Errorf("--retention must be at least 1h, not %s", cfg.Retention)

@@ -15,6 +15,8 @@ commands:
   serve           start the server (see weigong serve -h)
   backup FILE     write a consistent copy of the database to FILE (server stopped)
   check           verify the database file's consistency (server stopped)
+  verify HANDLE   grant a supplier the verified badge (server stopped)
+  unverify HANDLE withdraw it (server stopped)
 `
 
 func main() {
@@ -35,6 +37,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = backupCommand(args[1:], stdout)
 	case "check":
 		err = checkCommand(args[1:], stdout)
+	case "verify", "unverify":
+		err = verifyCommand(args[1:], stdout, args[0] == "verify")
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/weigong/weigong/catalog"
 	"github.com/weigong/weigong/storage"
 )
 
@@ -65,5 +67,38 @@ func checkCommand(args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(stdout, "ok")
+	return nil
+}
+
+// verifyCommand grants (or, with verified false, withdraws) the operator's
+// verified badge: `weigong verify HANDLE`, `weigong unverify HANDLE`.
+// Suppliers cannot give it to themselves; it runs with the server stopped,
+// like backup and check, since bbolt locks the file for one process.
+func verifyCommand(args []string, stdout io.Writer, verified bool) error {
+	name := "verify"
+	if !verified {
+		name = "unverify"
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	data := fs.String("data", env("WEIGONG_DATA", "./data"), "data directory (WEIGONG_DATA)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("usage: weigong %s [--data DIR] HANDLE", name)
+	}
+	db, err := storage.Open(dbPath(*data))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cat := catalog.NewService(catalog.Stores{Units: db, Accounts: db})
+	if err := cat.SetVerified(context.Background(), fs.Arg(0), verified); err != nil {
+		if catalog.ErrorCode(err) == catalog.NotFound {
+			return fmt.Errorf("no account with the handle %q", fs.Arg(0))
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: %sverified\n", fs.Arg(0), map[bool]string{true: "", false: "un"}[verified])
 	return nil
 }

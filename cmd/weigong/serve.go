@@ -46,8 +46,9 @@ type node struct {
 	stream   *stream.Handler
 	http     *server.Server
 	// relay tails the change log and feeds the hub through the bus.
-	relay *feed.Tailer
-	sweep *sweeper
+	relay   *feed.Tailer
+	sweep   *sweeper
+	release *releaser
 }
 
 // openNode opens the data directory and wires the services together. This
@@ -65,7 +66,8 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 		db.Close()
 		return nil, err
 	}
-	n := &node{db: db, blobs: blobs, pipeline: assets.NewPipeline(runtime.NumCPU())}
+	pipeline := assets.NewPipeline(runtime.NumCPU(), assets.DecodeMemory(int64(cfg.DecodeMemory)<<20))
+	n := &node{db: db, blobs: blobs, pipeline: pipeline}
 	if err := loadSecretKey(cfg.Data, db); err != nil {
 		db.Close()
 		return nil, err
@@ -101,6 +103,7 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 	if cfg.sweepEvery > 0 {
 		n.sweep.every = cfg.sweepEvery
 	}
+	n.release = &releaser{db: db, catalog: n.catalog, now: n.sweep.now, every: n.sweep.every, log: log}
 	n.views = share.NewViewCounter(db, time.Hour)
 	shares := &share.Service{Shares: db, Catalog: n.catalog, Views: n.views}
 	n.http = server.New(server.Config{Origin: cfg.Origin, AllowedOrigins: cfg.AllowedOrigins,
@@ -134,6 +137,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io.Wri
 	defer cancelBackground()
 	go n.views.Run(background, 2*time.Second)
 	go n.sweep.run(background)
+	go n.release.run(background)
 	go func() { _ = n.relay.Run(background) }()
 
 	served := make(chan error, 1)

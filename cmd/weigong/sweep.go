@@ -9,8 +9,14 @@ import (
 	"github.com/weigong/weigong/storage"
 )
 
-// sweepEvery is how often the sweep runs.
-const sweepEvery = time.Hour
+// sweepEvery is how often the sweep runs: the server's own moves on
+// orders and after-sales, and badges after a change, happen within it.
+// fullEvery is how often the slower passes run (every supplier measured
+// as orders age out of the window; earned levels reassessed).
+const (
+	sweepEvery = time.Minute
+	fullEvery  = time.Hour
+)
 
 // sweeper deletes what has outlived its use: expired sessions and tickets,
 // idempotency records past their window, changes older than the retention
@@ -24,6 +30,7 @@ type sweeper struct {
 	every     time.Duration
 	now       func() time.Time
 	log       *slog.Logger
+	lastFull  time.Time
 }
 
 // run sweeps every s.every until ctx ends.
@@ -80,16 +87,55 @@ func (s *sweeper) advanceDue(ctx context.Context, now time.Time) (int, error) {
 	return visited, nil
 }
 
+// measure recomputes the metrics and earned badges of the suppliers whose
+// orders changed, and with full of every supplier measured before.
+func (s *sweeper) measure(ctx context.Context, full bool) (int, error) {
+	ids, err := s.db.SuppliersToMeasure(ctx, full)
+	if err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		if _, err := s.catalog.RemeasureSupplier(ctx, id); err != nil {
+			s.log.Error("sweep: measuring a supplier", "supplier", id, "err", err)
+		}
+	}
+	return len(ids), nil
+}
+
+// reassessLevels lets earned levels fall as purchases leave the window
+// (they rise at once, when an order completes).
+func (s *sweeper) reassessLevels(ctx context.Context, full bool) (int, error) {
+	if !full {
+		return 0, nil
+	}
+	pairs, err := s.db.EarnedLevelFollows(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range pairs {
+		if err := s.catalog.ReassessLevel(ctx, p[0], p[1]); err != nil {
+			s.log.Error("sweep: reassessing a level", "supplier", p[0], "distributor", p[1], "err", err)
+		}
+	}
+	return len(pairs), nil
+}
+
 // once runs every rule once. The change log is pruned before withdrawn
 // cards are purged, so no change left in the log points at a purged card.
 func (s *sweeper) once(ctx context.Context) {
 	now := s.now()
 	cutoff := now.Add(-s.retention)
+	full := now.Sub(s.lastFull) >= fullEvery
+	if full {
+		s.lastFull = now
+	}
 	steps := []struct {
 		what string
 		run  func() (int, error)
 	}{
 		{"due orders and after-sales", func() (int, error) { return s.advanceDue(ctx, now) }},
+		{"supplier metrics", func() (int, error) { return s.measure(ctx, full) }},
+		{"earned levels", func() (int, error) { return s.reassessLevels(ctx, full) }},
 		{"sessions", func() (int, error) { return s.db.PruneSessions(ctx, now) }},
 		{"idempotency records", func() (int, error) { return s.db.PruneIdempotency(ctx, now.Add(-catalog.IdempotencyWindow)) }},
 		{"changes", func() (int, error) { return s.db.PruneChanges(ctx, cutoff) }},

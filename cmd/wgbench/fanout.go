@@ -2,107 +2,151 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
+	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/gorilla/websocket"
 )
 
-// fanoutResult is one fan-out run.
-type fanoutResult struct {
-	clients, cards     int
-	delivered, missing int
-	closed             int // clients whose socket ended early
-	perSecond          float64
-	p50, p99, max      time.Duration
-	early              int           // receipts that arrived before the 201 did
-	sendP99            time.Duration // p99 from sending each POST to each receipt
-	postMean           time.Duration // mean POST /v1/cards round trip under fan-out
-	rssIdleKiB         float64
-	rssBefore, rssIdle int64
+// scenario is one fan-out load: subs subscribers of one publisher, pubs
+// publications one after another with pause between them (none: back to
+// back, each sent as soon as the previous one was answered).
+type scenario struct {
+	subs, pubs int
+	pause      time.Duration
+	idleRSS    bool // measure RSS per idle connection before publishing
 }
 
-// fanClient is one distributor's socket. Only its own reader goroutine
-// writes got; the main goroutine reads it after wg.Wait.
-type fanClient struct {
+func (sc scenario) String() string {
+	if sc.pause == 0 {
+		return fmt.Sprintf("%d × %d back to back", sc.subs, sc.pubs)
+	}
+	return fmt.Sprintf("%d × %d at %s spacing", sc.subs, sc.pubs, sc.pause)
+}
+
+// fanoutResult is one scenario on one server.
+type fanoutResult struct {
+	delivered, missing int
+	closed             int // subscribers whose socket ended early
+	perSecond          float64
+	// p50, p99 and max run from sending a publication to each receipt,
+	// the one clock both servers share; ackP99 from its answer instead.
+	p50, p99, max time.Duration
+	ackP99        time.Duration
+	pubMean       time.Duration // publish round trip while fanning out
+	pubP99        time.Duration
+	rssIdleKiB    float64
+	// serverCPU and clientCPU are CPU time (user + system) per delivery
+	// from the first publication to the last receipt: on a shared machine
+	// they move much less than the rates do.
+	serverCPU, clientCPU time.Duration
+	frameBytes           int    // mean websocket message size received
+	sample               []byte // one delivered message, to give Centrifugo the same bytes
+}
+
+// subscriber is one socket. Only its reader goroutine writes got; the
+// scenario reads it after wg.Wait.
+type subscriber struct {
 	conn *websocket.Conn
 	got  map[string]time.Time // card ID → receipt time
 }
 
 var cardIDPrefix = []byte(`"card":{"id":"`)
 
-// cardID finds the card ID in a frame without decoding all of it: the
-// client shares two cores with the server, so a full JSON decode of every
-// frame would take CPU from the thing being measured.
-func cardID(msg []byte) (string, bool) {
-	if i := bytes.Index(msg, cardIDPrefix); i >= 0 {
-		rest := msg[i+len(cardIDPrefix):]
-		if j := bytes.IndexByte(rest, '"'); j > 0 {
-			return string(rest[:j]), true
+// cardIDs finds the card IDs in a message without decoding it: the client
+// shares two cores with the server, so a JSON decode of every message
+// would take CPU from the thing being measured. A Centrifugo message may
+// hold several publications, one per line.
+func cardIDs(msg []byte, ids []string) []string {
+	for {
+		i := bytes.Index(msg, cardIDPrefix)
+		if i < 0 {
+			return ids
 		}
+		msg = msg[i+len(cardIDPrefix):]
+		j := bytes.IndexByte(msg, '"')
+		if j <= 0 {
+			return ids
+		}
+		ids = append(ids, string(msg[:j]))
+		msg = msg[j:]
 	}
-	var f struct {
-		Type string `json:"type"`
-		Card struct {
-			ID string `json:"id"`
-		} `json:"card"`
-	}
-	if json.Unmarshal(msg, &f) != nil || f.Type != "card.published" {
-		return "", false
-	}
-	return f.Card.ID, true
 }
 
-// runFanout connects one socket per token, waits until every one is past
-// "ready" and idle, then posts cards one after another and collects
-// every socket's receipts.
-func runFanout(srv *server, data seeded, cards int, pause time.Duration) (fanoutResult, error) {
-	res := fanoutResult{clients: len(data.fanTokens), cards: cards}
-	var err error
-	if res.rssBefore, err = srv.rssKiB(); err != nil {
+// hasPing reports whether a Centrifugo message holds its ping, "{}".
+func hasPing(msg []byte) bool {
+	for _, line := range bytes.Split(msg, []byte("\n")) {
+		if string(line) == "{}" {
+			return true
+		}
+	}
+	return false
+}
+
+// runScenario connects sc.subs subscribers, optionally measures the
+// server's RSS per idle connection, publishes sc.pubs times and collects
+// every subscriber's receipts; it disconnects everyone before returning.
+func runScenario(t target, sc scenario) (fanoutResult, error) {
+	var res fanoutResult
+	before, err := rssKiB(t.pid())
+	if err != nil {
 		return res, err
 	}
-	clients, err := connectAll(srv.addr, data.fanTokens)
+	subs, err := connectAll(t, sc.subs)
 	defer func() {
-		for _, c := range clients {
-			if c != nil {
-				c.conn.Close()
+		for _, s := range subs {
+			if s != nil {
+				s.conn.Close()
 			}
 		}
 	}()
 	if err != nil {
 		return res, err
 	}
-	time.Sleep(2 * time.Second) // let the server settle into idle
-	if res.rssIdle, err = srv.rssKiB(); err != nil {
-		return res, err
+	if sc.idleRSS {
+		time.Sleep(2 * time.Second) // let the server settle into idle
+		idle, err := rssKiB(t.pid())
+		if err != nil {
+			return res, err
+		}
+		res.rssIdleKiB = float64(idle-before) / float64(len(subs))
 	}
-	res.rssIdleKiB = float64(res.rssIdle-res.rssBefore) / float64(len(clients))
 
-	want := int64(len(clients) * cards)
-	var received atomic.Int64
-	var closed atomic.Int64
+	want := int64(sc.subs * sc.pubs)
+	var received, closed, bytesIn, messages atomic.Int64
 	allIn := make(chan struct{})
+	var sampleOnce sync.Once
 	var wg sync.WaitGroup
-	for _, c := range clients {
+	for _, s := range subs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var ids []string
 			for {
-				_, msg, err := c.conn.ReadMessage()
+				_, msg, err := s.conn.ReadMessage()
 				if err != nil {
 					closed.Add(1)
 					return
 				}
 				at := time.Now()
-				if id, ok := cardID(msg); ok {
-					if _, dup := c.got[id]; !dup {
-						c.got[id] = at
+				bytesIn.Add(int64(len(msg)))
+				messages.Add(1)
+				if t.answersPings() && hasPing(msg) {
+					s.conn.WriteMessage(websocket.TextMessage, []byte("{}"))
+				}
+				ids = cardIDs(msg, ids[:0])
+				if len(ids) > 0 {
+					sampleOnce.Do(func() { res.sample = bytes.Clone(msg) })
+				}
+				for _, id := range ids {
+					if _, dup := s.got[id]; !dup {
+						s.got[id] = at
 						if received.Add(1) == want {
 							close(allIn)
 						}
@@ -112,137 +156,166 @@ func runFanout(srv *server, data seeded, cards int, pause time.Duration) (fanout
 		}()
 	}
 
-	firstPost := time.Now()
-	acked := map[string]time.Time{}
 	sent := map[string]time.Time{}
-	var postTotal time.Duration
-	for i := range cards {
+	acked := map[string]time.Time{}
+	var rtts []time.Duration
+	serverBefore, err := processCPU(t.pid())
+	if err != nil {
+		return res, err
+	}
+	clientBefore := selfCPU()
+	first := time.Now()
+	for i := range sc.pubs {
 		t0 := time.Now()
-		id, at, err := postCard(srv.addr, data, i)
+		id, err := t.publish(i)
 		if err != nil {
 			return res, err
 		}
-		acked[id], sent[id] = at, t0
-		postTotal += at.Sub(t0)
-		time.Sleep(pause)
+		at := time.Now()
+		sent[id], acked[id] = t0, at
+		rtts = append(rtts, at.Sub(t0))
+		if sc.pause > 0 {
+			time.Sleep(sc.pause)
+		}
 	}
-	res.postMean = postTotal / time.Duration(cards)
 	select {
 	case <-allIn:
 	case <-time.After(30 * time.Second):
-		progress("fan-out: gave up waiting, %d of %d deliveries", received.Load(), want)
+		progress("%s: gave up waiting, %d of %d deliveries", t.name(), received.Load(), want)
 	}
+	serverAfter, err := processCPU(t.pid())
+	if err != nil {
+		return res, err
+	}
+	clientAfter := selfCPU()
 	res.closed = int(closed.Load())
-	for _, c := range clients {
-		c.conn.Close()
+	for _, s := range subs {
+		s.conn.Close()
 	}
 	wg.Wait()
+	if n := messages.Load(); n > 0 {
+		res.frameBytes = int(bytesIn.Load() / n)
+	}
 
-	var lat, fromSend []time.Duration
+	var fromSend, fromAck []time.Duration
 	var last time.Time
-	for _, c := range clients {
-		for id, at := range c.got {
-			ack, ok := acked[id]
+	for _, s := range subs {
+		for id, at := range s.got {
+			t0, ok := sent[id]
 			if !ok {
 				continue
 			}
-			fromSend = append(fromSend, at.Sub(sent[id]))
-			d := at.Sub(ack)
-			if d < 0 {
-				res.early++
-			}
-			lat = append(lat, d)
+			fromSend = append(fromSend, at.Sub(t0))
+			fromAck = append(fromAck, at.Sub(acked[id]))
 			if at.After(last) {
 				last = at
 			}
 		}
 	}
-	res.delivered = len(lat)
+	res.delivered = len(fromSend)
 	res.missing = int(want) - res.delivered
+	var total time.Duration
+	for _, d := range rtts {
+		total += d
+	}
+	res.pubMean = total / time.Duration(len(rtts))
+	_, res.pubP99, _ = percentiles(rtts)
 	if res.delivered > 0 {
-		res.perSecond = float64(res.delivered) / last.Sub(firstPost).Seconds()
-		res.p50, res.p99, res.max = percentiles(lat)
-		_, res.sendP99, _ = percentiles(fromSend)
+		res.serverCPU = (serverAfter - serverBefore) / time.Duration(res.delivered)
+		res.clientCPU = (clientAfter - clientBefore) / time.Duration(res.delivered)
+		res.perSecond = float64(res.delivered) / last.Sub(first).Seconds()
+		res.p50, res.p99, res.max = percentiles(fromSend)
+		_, res.ackP99, _ = percentiles(fromAck)
 	}
 	return res, nil
 }
 
-// connectAll dials every socket, 32 at a time, and reads each up to its
-// ready frame.
-func connectAll(addr string, tokens []string) ([]*fanClient, error) {
-	clients := make([]*fanClient, len(tokens))
-	dialer := &websocket.Dialer{HandshakeTimeout: 30 * time.Second, ReadBufferSize: 2048, WriteBufferSize: 512}
+// connectAll opens n subscribers, 32 at a time.
+func connectAll(t target, n int) ([]*subscriber, error) {
+	subs := make([]*subscriber, n)
+	dialer := &websocket.Dialer{HandshakeTimeout: 30 * time.Second, ReadBufferSize: 4096, WriteBufferSize: 512}
 	sem := make(chan struct{}, 32)
 	var mu sync.Mutex
 	var first error
 	var wg sync.WaitGroup
 	start := time.Now()
 	var done atomic.Int64
-	for i, tok := range tokens {
+	for i := range n {
 		sem <- struct{}{}
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			c, err := dialReady(dialer, addr, tok)
+			c, err := t.dial(dialer, i)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
 				if first == nil {
-					first = fmt.Errorf("socket %d: %w", i, err)
+					first = fmt.Errorf("%s socket %d: %w", t.name(), i, err)
 				}
 				return
 			}
-			clients[i] = c
-			if n := done.Add(1); n%1000 == 0 {
-				progress("fan-out: %d/%d sockets ready (%s)", n, len(tokens), time.Since(start).Round(time.Millisecond))
+			subs[i] = &subscriber{conn: c, got: map[string]time.Time{}}
+			if k := done.Add(1); k%1000 == 0 {
+				progress("%s: %d/%d sockets subscribed (%s)", t.name(), k, n, time.Since(start).Round(time.Millisecond))
 			}
 		}()
 	}
 	wg.Wait()
-	return clients, first
+	return subs, first
 }
 
-func dialReady(d *websocket.Dialer, addr, token string) (*fanClient, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, _, err := d.DialContext(ctx, "ws://"+addr+"/v1/feed/stream", http.Header{"Authorization": {"Bearer " + token}})
-	if err != nil {
-		return nil, err
-	}
-	conn.SetReadDeadline(time.Now().Add(30 * time.Second))
-	for {
-		_, msg, err := conn.ReadMessage()
-		if err != nil {
-			conn.Close()
+// publishAlone times n publications, with pause after each, with no
+// subscriber connected: the baseline of the write path.
+func publishAlone(t target, n int, pause time.Duration) ([]time.Duration, error) {
+	var rtts []time.Duration
+	for i := range n {
+		t0 := time.Now()
+		if _, err := t.publish(1_000_000 + i); err != nil {
 			return nil, err
 		}
-		if bytes.Contains(msg, []byte(`"type":"ready"`)) {
-			conn.SetReadDeadline(time.Time{})
-			return &fanClient{conn: conn, got: map[string]time.Time{}}, nil
-		}
+		rtts = append(rtts, time.Since(t0))
+		time.Sleep(pause)
 	}
+	return rtts, nil
 }
 
-var postClient = &http.Client{Timeout: 30 * time.Second}
-
-// postCard creates card i and returns its ID and the time its 201 arrived.
-func postCard(addr string, data seeded, i int) (string, time.Time, error) {
-	body, _ := json.Marshal(map[string]any{"title": fmt.Sprintf("fan-out %d", i), "description": "春夏新款 纯棉 宽松",
-		"image_ids": []string{data.fanImageID}, "cost_price": 1500, "retail_price": 3900})
-	req, _ := http.NewRequest("POST", "http://"+addr+"/v1/cards", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+data.fanSupplierToken)
-	resp, err := postClient.Do(req)
+// rssKiB reads a process's resident set size from /proc.
+func rssKiB(pid int) (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return "", time.Time{}, err
+		return 0, err
 	}
-	defer resp.Body.Close()
-	at := time.Now()
-	var card struct {
-		ID string `json:"id"`
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			return strconv.ParseInt(f[1], 10, 64)
+		}
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&card); err != nil || resp.StatusCode != http.StatusCreated {
-		return "", at, fmt.Errorf("POST /v1/cards: status %d, %v", resp.StatusCode, err)
+	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
+}
+
+// processCPU is a process's user + system CPU time so far, from
+// /proc/PID/stat (fields 14 and 15, in clock ticks of 10 ms).
+func processCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
 	}
-	return card.ID, at, nil
+	// The command name (field 2) may hold spaces; count from its ')'.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("short /proc/%d/stat", pid)
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("parsing /proc/%d/stat", pid)
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
+}
+
+// selfCPU is this process's (the load client's) user + system CPU time.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

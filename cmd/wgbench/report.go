@@ -34,6 +34,8 @@ func pick[R, T any](rs []R, f func(R) T) []T {
 	return out
 }
 
+func us(d time.Duration) string { return fmt.Sprintf("%.1f µs", float64(d)/float64(time.Microsecond)) }
+
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
 
 func verdict(ok bool) string {
@@ -72,42 +74,141 @@ func (ri runInfo) header(b *strings.Builder) {
 	b.WriteString("\n\n")
 }
 
-func fanoutSection(ri runInfo, rs []fanoutResult) string {
+func fanoutSection(ri runInfo, c config, r results) string {
 	var b strings.Builder
 	b.WriteString("## Fan-out\n\n")
 	ri.header(&b)
-	r0 := rs[0]
-	fmt.Fprintf(&b, "%d distributor websockets follow one supplier; all connected and past `ready`, then the supplier posts %d cards through `POST /v1/cards`, one after another with a 20 ms pause. ", r0.clients, r0.cards)
-	b.WriteString("Latency runs from the 201 arriving at the poster to the frame arriving at each client (a negative value means the frame beat the 201); deliveries/s is all deliveries over the time from the first post to the last receipt. ")
-	b.WriteString("Each client is one gorilla/websocket reader goroutine that finds the card ID without a full JSON decode. RSS per idle connection is the server's VmRSS (from /proc) after all sockets are idle minus before any connected, divided by their number.\n\n")
-	b.WriteString("The two extra columns: p99 measured from sending each POST instead of from its 201, and the mean POST round trip while the fan-out runs (which, with the 20 ms pause, paces the posts and so bounds deliveries/s).\n\n")
-	b.WriteString("| run | deliveries/s | p50 | p99 | max | p99 from send | mean POST | delivered | missing | closed early | RSS/idle conn |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
-	for i, r := range rs {
-		fmt.Fprintf(&b, "| %d | %.0f | %s | %s | %s | %s | %s | %d | %d | %d | %.1f KiB |\n", i+1, r.perSecond, ms(r.p50), ms(r.p99), ms(r.max), ms(r.sendP99), ms(r.postMean), r.delivered, r.missing, r.closed, r.rssIdleKiB)
+	servers := []string{"Weigong"}
+	if c.centrifugo != "" {
+		servers = append(servers, "Centrifugo")
+		b.WriteString("Weigong and Centrifugo run alternately, each run on a fresh server process, under the same load client (Centrifugo's build and configuration: \"Centrifugo for comparison\" below). ")
 	}
-	per := median(pick(rs, func(r fanoutResult) float64 { return r.perSecond }))
-	p50 := median(pick(rs, func(r fanoutResult) time.Duration { return r.p50 }))
-	p99 := median(pick(rs, func(r fanoutResult) time.Duration { return r.p99 }))
-	mx := median(pick(rs, func(r fanoutResult) time.Duration { return r.max }))
-	rss := median(pick(rs, func(r fanoutResult) float64 { return r.rssIdleKiB }))
-	all := true
-	for _, r := range rs {
-		all = all && r.missing == 0 && r.closed == 0
+	b.WriteString("Weigong's subscribers are distributors following one supplier, who publishes by `POST /v1/cards`; Centrifugo's join one channel, published to by its HTTP API (`/api/publish`) with the frame Weigong delivered (same size, new card ID). ")
+	b.WriteString("Each publication is sent when the previous one has been answered (back to back), or that plus a pause. ")
+	b.WriteString("Latency runs from sending a publication to its receipt at each subscriber; deliveries/s is all deliveries over the time from the first publication to the last receipt. ")
+	b.WriteString("Each subscriber is one gorilla/websocket reader goroutine that finds card IDs without a JSON decode. RSS per idle connection is the server's VmRSS (from /proc) 2 s after all 5,000-scenario sockets are subscribed, minus before any connected, divided by their number. ")
+	b.WriteString("\"publish\" is the publication's round trip while the fan-out runs.\n\n")
+
+	for _, x := range []struct {
+		sc  scenario
+		res map[string][]fanoutResult
+	}{{c.burst, r.burst}, {c.paced, r.paced}} {
+		fmt.Fprintf(&b, "### %s\n\n", x.sc)
+		b.WriteString("| server | run | deliveries/s | p50 | p99 | max | p99 from answer | publish mean | publish p99 | server CPU/delivery | client CPU/delivery | missing | closed early | bytes/message |")
+		if x.sc.idleRSS {
+			b.WriteString(" RSS/idle conn |")
+		}
+		b.WriteString("\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+		if x.sc.idleRSS {
+			b.WriteString("---|")
+		}
+		b.WriteString("\n")
+		for _, name := range servers {
+			for i, f := range x.res[name] {
+				fmt.Fprintf(&b, "| %s | %d | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d | %d |", name, i+1, f.perSecond,
+					ms(f.p50), ms(f.p99), ms(f.max), ms(f.ackP99), ms(f.pubMean), ms(f.pubP99), us(f.serverCPU), us(f.clientCPU), f.missing, f.closed, f.frameBytes)
+				if x.sc.idleRSS {
+					fmt.Fprintf(&b, " %.1f KiB |", f.rssIdleKiB)
+				}
+				b.WriteString("\n")
+			}
+		}
+		for _, name := range servers {
+			m := medians(x.res[name])
+			fmt.Fprintf(&b, "| **%s, median** | | **%.0f** | **%s** | **%s** | %s | %s | %s | %s | **%s** | %s | | | |", name, m.perSecond,
+				ms(m.p50), ms(m.p99), ms(m.max), ms(m.ackP99), ms(m.pubMean), ms(m.pubP99), us(m.serverCPU), us(m.clientCPU))
+			if x.sc.idleRSS {
+				fmt.Fprintf(&b, " **%.1f KiB** |", m.rssIdleKiB)
+			}
+			b.WriteString("\n")
+		}
+		b.WriteString("\n")
 	}
-	sp99 := median(pick(rs, func(r fanoutResult) time.Duration { return r.sendP99 }))
-	pm := median(pick(rs, func(r fanoutResult) time.Duration { return r.postMean }))
-	fmt.Fprintf(&b, "| **median** | **%.0f** | **%s** | **%s** | %s | %s | %s | | | | **%.1f KiB** |\n\n", per, ms(p50), ms(p99), ms(mx), ms(sp99), ms(pm), rss)
-	fmt.Fprintf(&b, "Every client got every card in every run: %v.\n\n", all)
-	b.WriteString("Targets (issue), at 5,000 followers:\n\n")
-	full := r0.clients >= 5000
+	b.WriteString(fanoutTargets(c, r))
+	return b.String()
+}
+
+// medians is the median of each figure over runs.
+func medians(rs []fanoutResult) fanoutResult {
+	if len(rs) == 0 {
+		return fanoutResult{}
+	}
+	return fanoutResult{
+		perSecond:  median(pick(rs, func(r fanoutResult) float64 { return r.perSecond })),
+		p50:        median(pick(rs, func(r fanoutResult) time.Duration { return r.p50 })),
+		p99:        median(pick(rs, func(r fanoutResult) time.Duration { return r.p99 })),
+		max:        median(pick(rs, func(r fanoutResult) time.Duration { return r.max })),
+		ackP99:     median(pick(rs, func(r fanoutResult) time.Duration { return r.ackP99 })),
+		pubMean:    median(pick(rs, func(r fanoutResult) time.Duration { return r.pubMean })),
+		pubP99:     median(pick(rs, func(r fanoutResult) time.Duration { return r.pubP99 })),
+		rssIdleKiB: median(pick(rs, func(r fanoutResult) float64 { return r.rssIdleKiB })),
+		serverCPU:  median(pick(rs, func(r fanoutResult) time.Duration { return r.serverCPU })),
+		clientCPU:  median(pick(rs, func(r fanoutResult) time.Duration { return r.clientCPU })),
+	}
+}
+
+// fanoutTargets states the issue's targets against the medians.
+func fanoutTargets(c config, r results) string {
+	var b strings.Builder
+	full := c.burst.subs >= 5000 && c.burst.pubs >= 100
 	scale := ""
 	if !full {
-		scale = fmt.Sprintf(" (measured at %d followers, not 5,000)", r0.clients)
+		scale = fmt.Sprintf(" (measured at %s, not 5,000 × 100)", c.burst)
 	}
-	fmt.Fprintf(&b, "- fan-out p99 ≤ 100 ms: %s — %s%s\n", verdict(full && p99 <= 100*time.Millisecond && all), ms(p99), scale)
-	fmt.Fprintf(&b, "- ≥ 100,000 deliveries/s: %s — %.0f/s%s. Posts go one after another, so the rate is at most %d deliveries per (20 ms + mean POST round trip); a slow POST under fan-out load lowers it.\n", verdict(full && per >= 100000), per, scale, r0.clients)
-	fmt.Fprintf(&b, "- ≤ 20 KiB RSS per idle connection: %s — %.1f KiB\n\n", verdict(rss <= 20), rss)
+	complete := true
+	for _, m := range []map[string][]fanoutResult{r.burst, r.paced} {
+		for _, rs := range m {
+			for _, f := range rs {
+				complete = complete && f.missing == 0 && f.closed == 0
+			}
+		}
+	}
+	fmt.Fprintf(&b, "Every subscriber got every publication in every run: %v.\n\n", complete)
+	b.WriteString("Targets (issue 8):\n\n")
+	w, wp := medians(r.burst["Weigong"]), medians(r.paced["Weigong"])
+	if c.centrifugo == "" {
+		b.WriteString("- deliveries/s ≥ 1.5× Centrifugo's, p99 no worse than Centrifugo's: **not measured** (run with `CENTRIFUGO=/path/to/centrifugo`)\n")
+	} else {
+		ce, cp := medians(r.burst["Centrifugo"]), medians(r.paced["Centrifugo"])
+		ratio := median(pairRatios(r.burst, func(f fanoutResult) float64 { return f.perSecond }))
+		fmt.Fprintf(&b, "- deliveries/s ≥ 1.5× Centrifugo's (%s): %s — %.0f/s against %.0f/s, **%.2f×** (median of the runs' ratios, run i of each server paired)%s\n",
+			c.burst, verdict(full && complete && ratio >= 1.5), w.perSecond, ce.perSecond, ratio, scale)
+		pratio := median(pairRatios(r.paced, func(f fanoutResult) float64 { return f.perSecond }))
+		fmt.Fprintf(&b, "  - at %s (where the pace bounds both): %.0f/s against %.0f/s, %.2f×\n", c.paced, wp.perSecond, cp.perSecond, pratio)
+		fmt.Fprintf(&b, "- p99 no worse than Centrifugo's: %s — %s: %s against %s; %s: %s against %s\n",
+			verdict(full && complete && w.p99 <= ce.p99 && wp.p99 <= cp.p99), c.burst, ms(w.p99), ms(ce.p99), c.paced, ms(wp.p99), ms(cp.p99))
+		fmt.Fprintf(&b, "- RSS per idle websocket ≤ 20 KiB: %s — %.1f KiB (Centrifugo %.1f KiB)%s\n", verdict(full && w.rssIdleKiB <= 20), w.rssIdleKiB, ce.rssIdleKiB, scale)
+	}
+	if c.centrifugo == "" {
+		fmt.Fprintf(&b, "- RSS per idle websocket ≤ 20 KiB: %s — %.1f KiB%s\n", verdict(full && w.rssIdleKiB <= 20), w.rssIdleKiB, scale)
+	}
+	if c.alone && len(r.post) > 0 {
+		var aloneP99 []time.Duration
+		for _, rtts := range r.alone {
+			_, p99, _ := percentiles(append([]time.Duration(nil), rtts...))
+			aloneP99 = append(aloneP99, p99)
+		}
+		quiet := median(aloneP99)
+		live := medians(r.post)
+		ratio := float64(live.pubP99) / float64(quiet)
+		fmt.Fprintf(&b, "- p99 of `POST /v1/cards` with %d live followers within 1.5× of its p99 with none: %s — %s against %s, **%.2f×** (%s: %d POSTs each way per run, %s after each so that one fan-out is over before the next POST; medians of the runs' p99). Back to back, where the fan-outs overlap and take both cores, the POST's p99 is the \"publish p99\" of the first table.\n",
+			c.post.subs, verdict(c.post.subs >= 5000 && ratio <= 1.5), ms(live.pubP99), ms(quiet), ratio, c.post, c.post.pubs, c.post.pause)
+	}
+	b.WriteString("\n")
 	return b.String()
+}
+
+// pairRatios divides Weigong's figure by Centrifugo's, run by run.
+func pairRatios(m map[string][]fanoutResult, f func(fanoutResult) float64) []float64 {
+	w, c := m["Weigong"], m["Centrifugo"]
+	var out []float64
+	for i := range min(len(w), len(c)) {
+		out = append(out, f(w[i])/f(c[i]))
+	}
+	if len(out) == 0 {
+		out = []float64{0}
+	}
+	return out
 }
 
 func feedSection(ri runInfo, suppliers, cards, concurrency int, d time.Duration, triv, feed []readResult) string {

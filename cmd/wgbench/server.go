@@ -7,8 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
 )
@@ -27,6 +25,7 @@ var listening = regexp.MustCompile(`listening on http://(\S+)`)
 // two minutes, for the line that names the address.
 func startServer(bin, dir string) (*server, error) {
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", dir, "--no-rate-limit")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM} // if wgbench dies, so does the server
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -63,28 +62,18 @@ func startServer(bin, dir string) (*server, error) {
 
 // stop asks for a graceful shutdown and kills the server if it takes
 // longer than 30 s.
-func (s *server) stop() {
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.done:
-	case <-time.After(30 * time.Second):
-		s.cmd.Process.Kill()
-		<-s.done
-	}
-}
+func (s *server) stop() { stopChild(s.cmd, s.done) }
 
-// rssKiB reads the server's resident set size from /proc.
-func (s *server) rssKiB() (int64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
-	if err != nil {
-		return 0, err
+// stopChild sends a child process SIGTERM and kills it if it has not
+// exited (closed done) within 30 s.
+func stopChild(cmd *exec.Cmd, done <-chan struct{}) {
+	cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		<-done
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
-			return strconv.ParseInt(f[1], 10, 64)
-		}
-	}
-	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", s.cmd.Process.Pid)
 }
 
 // raiseFileLimit lifts the soft open-file limit to the hard one; the

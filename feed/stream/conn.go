@@ -10,31 +10,37 @@ import (
 )
 
 // conn is one websocket connection. It is the hub's feed.Sink: Send queues
-// a frame without blocking and Close starts closing without blocking; the
-// socket itself is written by one short-lived writer goroutine at a time
-// and read by the reader goroutine, which also tears the connection down.
+// a frame without blocking and Close starts closing without blocking. The
+// socket is written by one owner at a time (busy): a worker of the
+// handler's writerPool, a goroutine of its own while its peer is slow
+// (writeSlow), or the goroutine that writes the close frame; it is read
+// by the reader goroutine, which also tears the connection down.
 type conn struct {
 	h         *Handler
 	ws        *websocket.Conn
-	raw       *batchConn
+	raw       *wire
 	tokenHash string
 	lastSeen  atomic.Int64 // unix nanoseconds of the last frame from the peer
 
-	mu      sync.Mutex
-	queue   [][]byte
-	writing bool // a writer goroutine is running
-	closing bool
-	code    int // close code to send; 0 sends none
-	reason  string
-	closeBy time.Time // when the reader stops waiting for the peer's close
-	timer   *time.Timer
-	sub     *feed.Subscription
+	mu    sync.Mutex
+	queue [][]byte
+	spare [][]byte // the last batch's slice, for the next queue
+	busy  bool     // an owner writes the socket (see conn)
+	// scheduled: the connection waits in the flusher to be handed to the
+	// writer pool.
+	scheduled bool
+	closing   bool
+	code      int // close code to send; 0 sends none
+	reason    string
+	closeBy   time.Time // when the reader stops waiting for the peer's close
+	timer     *time.Timer
+	sub       *feed.Subscription
 
 	closeSent chan struct{} // closed once the close frame is written (or abandoned)
 	finished  chan struct{} // closed once the connection is torn down
 }
 
-func newConn(h *Handler, ws *websocket.Conn, raw *batchConn, tokenHash string) *conn {
+func newConn(h *Handler, ws *websocket.Conn, raw *wire, tokenHash string) *conn {
 	c := &conn{h: h, ws: ws, raw: raw, tokenHash: tokenHash,
 		closeSent: make(chan struct{}), finished: make(chan struct{})}
 	c.lastSeen.Store(time.Now().UnixNano())
@@ -62,9 +68,15 @@ func (c *conn) Send(frame []byte) bool {
 		return false
 	}
 	c.queue = append(c.queue, frame)
-	if !c.writing {
-		c.writing = true
-		go c.writeLoop()
+	switch {
+	case c.busy || c.scheduled:
+		// The owner, or the flush, will take the frame.
+	case c.h.flush == nil:
+		c.busy = true
+		c.h.writers.push(c)
+	default:
+		c.scheduled = true
+		c.h.flush.schedule(c)
 	}
 	return true
 }
@@ -96,9 +108,9 @@ func (c *conn) startClosing(code int, reason string) bool {
 		return false
 	}
 	c.closing, c.code, c.reason, c.queue = true, code, reason, nil
-	if !c.writing {
-		c.writing = true
-		go c.writeLoop()
+	if !c.busy {
+		c.busy = true
+		go c.writeClose()
 	}
 	return true
 }

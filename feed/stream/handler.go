@@ -2,6 +2,7 @@ package stream
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -44,12 +45,17 @@ type Handler struct {
 	WriteWait    time.Duration // deadline of every write; 10 s
 	LingerTime   time.Duration // wait for the peer to close after a close frame; 2 s
 	QueueLen     int           // frames queued per connection before 4008; 256
-	Logger       *slog.Logger
+	// FlushInterval is the least time between two wake-ups of the writers
+	// under a burst of changes, so that a connection's frames of several
+	// changes go out in one write (see flusher); 5 ms, negative for none.
+	FlushInterval time.Duration
+	Logger        *slog.Logger
 
 	once     sync.Once
 	upgrader websocket.Upgrader
-	batches  *sync.Pool
 	conns    registry
+	writers  *writerPool
+	flush    *flusher // nil: a frame goes to the writer pool at once
 }
 
 func (h *Handler) init() {
@@ -64,11 +70,20 @@ func (h *Handler) init() {
 		if h.Logger == nil {
 			h.Logger = slog.Default()
 		}
-		h.batches = newBatchPool()
+		if h.FlushInterval == 0 {
+			h.FlushInterval = 5 * time.Millisecond
+		}
+		h.writers = newWriterPool()
+		if h.FlushInterval > 0 && h.Hub != nil {
+			h.flush = newFlusher(h.FlushInterval, h.writers)
+			h.Hub.OnRouted(h.flush.routed)
+		}
 		// Small buffers keep idle connections cheap: clients send only
-		// control frames, and the write buffer is borrowed per message.
+		// control frames (gorilla needs 14+125 bytes to peek at one), and
+		// gorilla's write buffer, used only for control frames, is
+		// borrowed per message.
 		h.upgrader = websocket.Upgrader{
-			ReadBufferSize:   512,
+			ReadBufferSize:   256,
 			WriteBufferSize:  1024,
 			WriteBufferPool:  &sync.Pool{},
 			HandshakeTimeout: h.WriteWait,
@@ -91,35 +106,73 @@ func orDefault(d, def time.Duration) time.Duration {
 // connection then lives in its own reader goroutine.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.init()
-	// One stream per account (API.md part 2): distributors get their feed,
-	// orders and after-sales; suppliers their received orders, after-sales
-	// and follow requests.
-	account, tokenHash, err := h.Authenticate(r)
+	account, tokenHash, err := h.admit(r)
 	if err != nil {
-		h.refuse(w, err)
+		status, body := h.refusal(err)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		w.Write(body)
 		return
 	}
-	if h.conns.isShutdown() {
-		h.refuse(w, errShuttingDown)
-		return
+	h.upgrade(w, r, account, tokenHash)
+}
+
+// admit authenticates an upgrade request and checks that it is a
+// websocket upgrade and that the server is not shutting down. Any account
+// has a stream (API.md part 2): distributors get their feed, orders and
+// after-sales; suppliers their received orders, after-sales and follow
+// requests.
+func (h *Handler) admit(r *http.Request) (catalog.Account, string, error) {
+	account, tokenHash, err := h.Authenticate(r)
+	if err == nil {
+		err = checkUpgrade(r)
 	}
-	hw := &hijackWriter{ResponseWriter: w, pool: h.batches}
+	if err == nil && h.conns.isShutdown() {
+		err = errShuttingDown
+	}
+	return account, tokenHash, err
+}
+
+// upgrade switches an admitted request to the websocket protocol and runs
+// the handshake; w must implement http.Hijacker. It reports false when the
+// upgrade failed, and the upgrader has then answered the request if it
+// could.
+func (h *Handler) upgrade(w http.ResponseWriter, r *http.Request, account catalog.Account, tokenHash string) bool {
+	hw := &hijackWriter{ResponseWriter: w}
 	ws, err := h.upgrader.Upgrade(hw, r, nil)
 	if err != nil {
-		return // the upgrader has answered the request
+		return false
 	}
-	c := newConn(h, ws, hw.conn, tokenHash)
+	c := newConn(h, ws, hw.wire, tokenHash)
 	if !h.conns.add(c) {
 		c.closeNow(feed.CloseGoingAway, "server shutting down")
-		return
+		return true
 	}
 	h.handshake(r.Context(), c, account, r.URL.Query().Get("after"))
+	return true
+}
+
+// checkUpgrade checks what gorilla's Upgrade checks of the request, so
+// that a request it would refuse gets the API's JSON error, and on fasthttp
+// gets it before the connection is hijacked (ServeFastHTTP).
+func checkUpgrade(r *http.Request) error {
+	key, err := base64.StdEncoding.DecodeString(r.Header.Get("Sec-Websocket-Key"))
+	switch {
+	case r.Method != http.MethodGet || !websocket.IsWebSocketUpgrade(r):
+		return catalog.Errorf(catalog.Invalid, "this endpoint speaks the websocket protocol only")
+	case r.Header.Get("Sec-Websocket-Version") != "13":
+		return catalog.Errorf(catalog.Invalid, "websocket version 13 is required")
+	case err != nil || len(key) != 16:
+		return catalog.Errorf(catalog.Invalid, "malformed Sec-WebSocket-Key")
+	}
+	return nil
 }
 
 var errShuttingDown = catalog.Errorf(catalog.Internal, "shutting down")
 
-// refuse answers a request that is not upgraded, with the API's JSON error.
-func (h *Handler) refuse(w http.ResponseWriter, err error) {
+// refusal is the status and API JSON error body for a request that is not
+// upgraded.
+func (h *Handler) refusal(err error) (int, []byte) {
 	status, code := http.StatusInternalServerError, catalog.ErrorCode(err)
 	switch {
 	case err == errShuttingDown:
@@ -128,11 +181,11 @@ func (h *Handler) refuse(w http.ResponseWriter, err error) {
 		status = http.StatusUnauthorized
 	case code == catalog.Forbidden:
 		status = http.StatusForbidden
+	case code == catalog.Invalid:
+		status = http.StatusBadRequest
 	default:
 		h.Logger.Error("feed stream: authenticating", "err", err)
 	}
-	body := map[string]map[string]string{"error": {"code": string(code), "message": catalog.ErrorMessage(err)}}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(body)
+	body, _ := json.Marshal(map[string]map[string]string{"error": {"code": string(code), "message": catalog.ErrorMessage(err)}})
+	return status, body
 }

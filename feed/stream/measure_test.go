@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/adaptor"
 )
 
 // TestMeasure_IdleConnections reports what an idle connection costs the
@@ -29,8 +28,8 @@ func TestMeasure_IdleConnections(t *testing.T) {
 	if n <= 0 {
 		t.Skip("set WEIGONG_MEASURE_CONNS to measure")
 	}
-	for _, mount := range []string{"net/http", "fiber"} {
-		t.Run(strings.ReplaceAll(mount, "/", "_"), func(t *testing.T) {
+	for _, mount := range []string{"net/http", "fiber", "fiber native"} {
+		t.Run(strings.NewReplacer("/", "_", " ", "_").Replace(mount), func(t *testing.T) {
 			s := newFeed(t)
 			url := serve(t, s, mount)
 			sup := s.world.Supplier("sup")
@@ -58,7 +57,7 @@ func serve(t *testing.T, s *server, mount string) string {
 		return "ws" + strings.TrimPrefix(ts.URL, "http")
 	}
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
-	app.Get("/", adaptor.HTTPHandler(s.handler))
+	mountFiber(app, "/", s.handler, mount == "fiber native")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

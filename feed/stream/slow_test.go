@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gorilla/websocket"
 	"github.com/weigong/weigong/catalog"
@@ -62,6 +63,11 @@ func TestHandler_SlowClient(t *testing.T) {
 func stalledServer(t *testing.T) (*server, catalog.Account, *websocket.Conn) {
 	s := newFeed(t)
 	s.handler.QueueLen = 4
+	// The stalled client's last write blocks until the test reads it after
+	// all the posts; on a loaded machine those can take longer than the
+	// default 10 s write deadline, which would cut the socket (1006)
+	// instead of letting the 4008 through.
+	s.handler.WriteWait = 30 * time.Second
 	ts := httptest.NewUnstartedServer(s.handler)
 	// Small kernel buffers, so that a stalled client fills them quickly.
 	ts.Listener = smallBufferListener{ts.Listener}

@@ -12,15 +12,21 @@ import (
 	"github.com/weigong/weigong/feed/stream"
 )
 
-// Ensure that a failed authentication gets a plain 401 (and a supplier a
-// 403) with the API's JSON error and no upgrade.
+// Ensure that a failed authentication gets a plain 401 with the API's JSON
+// error and no upgrade, and that a supplier is upgraded (one stream per
+// account: its orders, after-sales and follow requests).
 func TestHandler_Refused(t *testing.T) {
 	s := newServer(t, nil)
 	sup := s.world.Supplier("sup")
+	if ws, _, err := dialURL(s.url, sup.ID, ""); err != nil {
+		t.Fatalf("a supplier's stream was refused: %v", err)
+	} else {
+		ws.Close()
+	}
 	for _, c := range []struct {
 		token  string
 		status int
-	}{{"nobody", http.StatusUnauthorized}, {sup.ID, http.StatusForbidden}} {
+	}{{"nobody", http.StatusUnauthorized}} {
 		ws, resp, err := dialURL(s.url, c.token, "")
 		if err != websocket.ErrBadHandshake || resp == nil || resp.StatusCode != c.status {
 			t.Fatalf("token %q: err %v, resp %+v", c.token, err, resp)

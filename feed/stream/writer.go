@@ -1,17 +1,69 @@
 package stream
 
 import (
+	"errors"
 	"io"
+	"net"
 	"time"
 
 	"github.com/gorilla/websocket"
 )
 
-// writeLoop drains the queue: each round takes every queued frame and
-// writes them with one deadline and, through batchConn, one system call.
-// It exits when the queue is empty, so an idle connection has no writer
-// goroutine; when the connection is closing it writes the close frame.
-func (c *conn) writeLoop() {
+// fastWriteWait bounds a pool worker's write: a peer that takes less than
+// a batch in this time gets a writer goroutine of its own (writeSlow), so
+// that no worker waits on it.
+const fastWriteWait = 50 * time.Millisecond
+
+// writeQueued is a pool worker's turn on the connection, which is busy
+// (owned by the worker): it writes every queued frame as one batch, then
+// hands the connection back to the pool if more frames came meanwhile
+// (behind every other connection waiting, so that they come out batched
+// too), releases it, or passes it on to the goroutine that writes the
+// close frame.
+func (c *conn) writeQueued() {
+	c.mu.Lock()
+	if c.closing {
+		c.mu.Unlock()
+		go c.writeClose()
+		return
+	}
+	batch := c.queue
+	c.queue, c.spare = c.spare, nil
+	c.mu.Unlock()
+	rest, err := c.raw.writeFrames(batch, time.Now().Add(fastWriteWait))
+	clear(batch) // the frames are shared; let them go
+	if isTimeout(err) {
+		go c.writeSlow(rest)
+		return
+	}
+	if err != nil {
+		c.abort()
+	}
+	c.mu.Lock()
+	c.spare = batch[:0]
+	switch {
+	case c.closing:
+		c.mu.Unlock()
+		go c.writeClose()
+	case len(c.queue) > 0:
+		c.mu.Unlock()
+		c.h.writers.push(c)
+	default:
+		c.busy = false
+		c.mu.Unlock()
+	}
+}
+
+// writeSlow owns a connection whose peer did not take a batch within
+// fastWriteWait: it writes the rest of that batch, then everything queued,
+// each write under the full WriteWait, until the queue is empty (and the
+// connection is released) or the connection closes. Meanwhile the hub
+// keeps queueing, and closes the connection with 4008 when the queue is
+// full.
+func (c *conn) writeSlow(rest []byte) {
+	if err := c.raw.writeBytes(rest, time.Now().Add(c.h.WriteWait)); err != nil {
+		c.abort()
+	}
 	for {
 		c.mu.Lock()
 		if c.closing {
@@ -22,7 +74,7 @@ func (c *conn) writeLoop() {
 		batch := c.queue
 		c.queue = nil
 		if len(batch) == 0 {
-			c.writing = false
+			c.busy = false
 			c.mu.Unlock()
 			return
 		}
@@ -31,20 +83,15 @@ func (c *conn) writeLoop() {
 	}
 }
 
-// write writes frames as one batch. A failed write leaves the websocket
-// unusable, so the connection is aborted.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// write writes frames as one batch under the full WriteWait. A failed
+// write leaves the websocket unusable, so the connection is aborted.
 func (c *conn) write(frames [][]byte) error {
-	c.ws.SetWriteDeadline(time.Now().Add(c.h.WriteWait))
-	c.raw.begin()
-	var err error
-	for _, f := range frames {
-		if err = c.ws.WriteMessage(websocket.TextMessage, f); err != nil {
-			break
-		}
-	}
-	if flushErr := c.raw.flush(); err == nil {
-		err = flushErr
-	}
+	_, err := c.raw.writeFrames(frames, time.Now().Add(c.h.WriteWait))
 	if err != nil {
 		c.abort()
 	}

@@ -120,14 +120,15 @@ async function boot() {
 	document.documentElement.lang = LANG === 'zh' ? 'zh-CN' : 'en';
 	$('brand').textContent = t('appName');
 	$('tabs').setAttribute('aria-label', t('appName'));
+	// Asks whether the HttpOnly cookie is a live session; a signed-out
+	// answer is a 200, so a first visit logs no failed request.
 	try {
-		setUser(await get('/v1/me', { quiet: true }));
+		const session = await get('/v1/sessions/current', { quiet: true });
+		setUser(session.signed_in ? session.account : null);
 	} catch (err) {
-		if (err.status !== 401) {
-			// Not signed out but unreachable or failing: offer a retry.
-			return $('view').replaceChildren(h('div', { class: 'empty' }, h('p', { class: 'error' }, err.message),
-				h('button', { class: 'btn', 'data-test': 'boot-retry', onclick: boot }, t('retry'))));
-		}
+		// Unreachable or failing: offer a retry.
+		return $('view').replaceChildren(h('div', { class: 'empty' }, h('p', { class: 'error' }, err.message),
+			h('button', { class: 'btn', 'data-test': 'boot-retry', onclick: boot }, t('retry'))));
 	}
 	if (currentUser() && currentUser().role === 'distributor') startFeed();
 	drawConn();

@@ -309,7 +309,7 @@ func documentedPath(path string) bool {
 			return true
 		}
 	}
-	return path == "/healthz" || path == "/robots.txt"
+	return path == "/healthz" || path == "/robots.txt" || path == "/favicon.ico"
 }
 
 // registeredRoutes builds the real app and returns "METHOD /openapi/path"

@@ -12,10 +12,23 @@ func (s *Server) health(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok"})
 }
 
-// robots keeps every crawler out: the channel is closed by design.
+// robotsTxt keeps crawlers out of everything but the share pages and their
+// collages (API.md "Hidden from search"): the channel is closed by design,
+// but a share link pasted into a social app must get its preview, and the
+// apps' fetchers obey robots.txt. Allow wins over Disallow as the longer
+// match (RFC 9309 §2.2.2). The pages' noindex keeps them out of search
+// results all the same.
+const robotsTxt = `# Weigong is a closed channel: nothing here is for search engines.
+# Share pages and their collages stay readable for link previews;
+# they carry noindex, so they stay out of search results.
+User-agent: *
+Allow: /s/
+Disallow: /
+`
+
 func robots(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
-	return c.SendString("User-agent: *\nDisallow: /\n")
+	return c.SendString(robotsTxt)
 }
 
 // htmlPage sets the headers of every public HTML page: not indexed, not

@@ -22,6 +22,7 @@ func (s *Server) routes() {
 	open.Get("/openapi.json", s.openAPI)
 	open.Post("/accounts", s.sessionForm, s.signUp)
 	open.Post("/sessions", s.sessionForm, s.signIn)
+	open.Get("/sessions/current", s.currentSession)
 	open.Get("/feed/stream", s.serveStream)
 
 	v1 := app.Group("/v1", noStore, s.identify)
@@ -36,6 +37,7 @@ func (s *Server) routes() {
 	v1.Delete("/cards/:id", requireAuth, s.conditions, s.withdrawCard)
 
 	v1.Get("/suppliers/:supplier", s.getSupplier)
+	v1.Get("/suppliers/:supplier/metrics", s.supplierMetrics)
 	v1.Get("/suppliers/:supplier/cards", s.supplierCards)
 	v1.Put("/suppliers/:supplier/follow", requireAuth, s.follow)
 	v1.Delete("/suppliers/:supplier/follow", requireAuth, s.unfollow)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/valyala/fasthttp"
 
 	"github.com/weigong/weigong/assets"
 	"github.com/weigong/weigong/catalog"
@@ -106,8 +107,18 @@ func New(cfg Config, d Deps) *Server {
 // StreamAuth (the route itself is registered in routes). closeSession
 // closes a revoked token's sockets at once on sign-out (the stream also
 // notices revocation by itself within a minute, on other nodes too).
+//
+// A handler that also serves fasthttp natively (stream.Handler does) is
+// mounted without the net/http adaptor, which costs every open websocket
+// a goroutine and about 11 KiB (docs/BENCHMARKS.md); fasthttp must then
+// leave hijacked connections open.
 func (s *Server) MountStream(h http.Handler, closeSession func(tokenHash string)) {
 	s.closeSession = closeSession
+	if fh, ok := h.(interface{ ServeFastHTTP(*fasthttp.RequestCtx) }); ok {
+		s.app.Server().KeepHijackedConns = true
+		s.stream = func(c *fiber.Ctx) error { fh.ServeFastHTTP(c.Context()); return nil }
+		return
+	}
 	s.stream = adaptor.HTTPHandler(h)
 }
 

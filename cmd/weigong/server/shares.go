@@ -42,8 +42,9 @@ func (s *Server) deleteShare(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// sharePage is the public page an end buyer opens (GET /s/{id}). Each load
-// counts as a view, once per visitor per window.
+// sharePage is the public page an end buyer opens (GET /s/{id}). A
+// person's load counts as a view, once per visitor per window; HEAD,
+// prefetches and link-preview fetchers do not count (share.Visit).
 func (s *Server) sharePage(c *fiber.Ctx) error {
 	p, err := s.shares.Page(c.UserContext(), c.Params("id"), s.origin(c))
 	if err != nil {
@@ -54,7 +55,8 @@ func (s *Server) sharePage(c *fiber.Ctx) error {
 	if p.Gone {
 		c.Status(fiber.StatusGone)
 	} else {
-		s.shares.Views.Count(p.Share.ID, s.clientIP(c)+" "+c.Get(fiber.HeaderUserAgent))
+		s.shares.Views.Count(p.Share.ID, share.Visit{Method: c.Method(), Address: s.clientIP(c),
+			UserAgent: c.Get(fiber.HeaderUserAgent), Purpose: speculativePurpose(c)})
 	}
 	return share.RenderShare(c, p)
 }
@@ -87,4 +89,11 @@ func sharePageScript(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "text/javascript; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
 	return c.Send(share.PageScript)
+}
+
+// speculativePurpose joins the headers with which browsers mark a load the
+// user did not ask for: Chrome's Sec-Purpose (and older Purpose),
+// Safari's X-Purpose and Firefox's X-Moz ("prefetch", "preview").
+func speculativePurpose(c *fiber.Ctx) string {
+	return c.Get("Sec-Purpose") + " " + c.Get("Purpose") + " " + c.Get("X-Purpose") + " " + c.Get("X-Moz")
 }

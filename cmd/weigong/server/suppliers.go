@@ -89,3 +89,13 @@ func (s *Server) updateFollower(c *fiber.Ctx) error {
 	}
 	return c.JSON(item)
 }
+
+// supplierMetrics is GET /v1/suppliers/{id}/metrics: public figures
+// measured from the supplier's own orders (catalog.ComputeMetrics).
+func (s *Server) supplierMetrics(c *fiber.Ctx) error {
+	m, err := s.catalog.SupplierMetrics(c.UserContext(), c.Params("supplier"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(m)
+}
