@@ -81,7 +81,7 @@ func (s *Service) Search(ctx context.Context, caller Account, in SearchInput) ([
 		tokens = append(tokens, TagToken(in.Tag))
 	}
 	keep := func(c Card, supplier *Publisher) bool {
-		return searchVisible(c, scope.viewer(c.SupplierID, supplier)) && text.Matches(c) &&
+		return searchVisible(c, supplier, scope.viewer(c.SupplierID, supplier)) && text.Matches(c) &&
 			(in.Tag == "" || c.HasTag(in.Tag)) && (!in.InStock || !c.IsSoldOut())
 	}
 	found, next, err := s.SearchIndex.SearchCards(ctx, CardSearch{SupplierIDs: scope.supplierIDs(),
@@ -98,13 +98,13 @@ func (s *Service) Search(ctx context.Context, caller Account, in SearchInput) ([
 
 // searchVisible is the one rule deciding which cards a search may return
 // to a viewer; every candidate passes through it before anything of it is
-// returned. Today that is the owner and active followers (searchScope
-// already keeps to their suppliers; this holds even if it did not).
-// Early access (API.md part 2: a card in its window does not exist for
-// followers below its level) belongs here.
-func searchVisible(c Card, v Viewer) bool {
+// returned: the owner and active followers (searchScope already keeps to
+// their suppliers; this holds even if it did not), and, for a card in its
+// early-access window, only those at its level or above
+// (Publisher.Sees), so a search reveals no more than the feed.
+func searchVisible(c Card, supplier *Publisher, v Viewer) bool {
 	_, _, ok := PriceAccess(c.SupplierID, v)
-	return ok && !c.Withdrawn
+	return ok && !c.Withdrawn && supplier.Sees(c, v)
 }
 
 // searchScope holds whose cards a search covers and as whom: the caller's

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/weigong/weigong/catalog"
 )
@@ -392,4 +393,44 @@ func TestService_Search_Limits(t *testing.T) {
 			t.Errorf("%s: error %v, want invalid", name, err)
 		}
 	}
+}
+
+// TestService_Search_EarlyAccess ensures a card in its early-access window
+// does not exist in the search of a follower below its level, neither by
+// its text nor in a listing, while followers at the level and the owner
+// find it; once released, everyone who follows finds it.
+func TestService_Search_EarlyAccess(t *testing.T) {
+	e := newEnv(t)
+	s := e.account(catalog.RoleSupplier, "silk_mill")
+	levels := []string{"standard", "gold"}
+	if _, err := e.svc.UpdateProfile(bg, s, catalog.ProfileInput{Levels: &levels}); err != nil {
+		t.Fatal(err)
+	}
+	s, _ = e.db.Account(bg, s.ID)
+	standard, gold := e.account(catalog.RoleDistributor, "standard"), e.account(catalog.RoleDistributor, "gold")
+	e.follow(standard, s)
+	e.follow(gold, s)
+	level := "gold"
+	if _, err := e.svc.UpdateFollower(bg, s, gold.ID, catalog.FollowerInput{Level: &level}); err != nil {
+		t.Fatal(err)
+	}
+	e.post(s, searchCard{"普通围巾", "", nil})
+	in := cardInput("抢先真丝围巾", e.image(s), nil)
+	in.EarlyAccess = &catalog.EarlyAccess{Level: "gold", Hours: 24}
+	early, err := e.svc.CreateCard(bg, s, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.wantFound(standard, "抢先")
+	e.wantFound(standard, "围巾", "普通围巾")
+	e.wantFound(standard, "", "普通围巾")
+	e.wantFound(gold, "抢先", "抢先真丝围巾")
+	e.wantFound(gold, "围巾", "普通围巾", "抢先真丝围巾")
+	e.wantFound(s, "抢先", "抢先真丝围巾")
+
+	e.now = e.now.Add(25 * time.Hour)
+	if err := e.svc.ReleaseCard(bg, early.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.wantFound(standard, "抢先", "抢先真丝围巾")
 }
