@@ -65,6 +65,21 @@ func (e *env) wantFound(caller catalog.Account, q string, want ...string) {
 	}
 }
 
+// goldSupplier signs up a supplier with the levels standard and gold.
+func (e *env) goldSupplier(handle string) catalog.Account {
+	e.t.Helper()
+	s := e.account(catalog.RoleSupplier, handle)
+	levels := []string{"standard", "gold"}
+	if _, err := e.svc.UpdateProfile(bg, s, catalog.ProfileInput{Levels: &levels}); err != nil {
+		e.t.Fatal(err)
+	}
+	s, err := e.db.Account(bg, s.ID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return s
+}
+
 // searchFixture is a supplier with a few cards of mixed text and a
 // distributor following it.
 func searchFixture(t *testing.T) (e *env, s, d catalog.Account) {
@@ -263,12 +278,7 @@ func TestService_Search_Paging(t *testing.T) {
 // supplier's own cards, and nothing for anyone else.
 func TestService_Search_WhoSeesWhat(t *testing.T) {
 	e := newEnv(t)
-	s := e.account(catalog.RoleSupplier, "silk_mill")
-	levels := []string{"standard", "gold"}
-	if _, err := e.svc.UpdateProfile(bg, s, catalog.ProfileInput{Levels: &levels}); err != nil {
-		t.Fatal(err)
-	}
-	s, _ = e.db.Account(bg, s.ID)
+	s := e.goldSupplier("silk_mill")
 	in := cardInput("真丝围巾", e.image(s), map[string]int64{"gold": 700})
 	if _, err := e.svc.CreateCard(bg, s, in); err != nil {
 		t.Fatal(err)
@@ -401,12 +411,7 @@ func TestService_Search_Limits(t *testing.T) {
 // find it; once released, everyone who follows finds it.
 func TestService_Search_EarlyAccess(t *testing.T) {
 	e := newEnv(t)
-	s := e.account(catalog.RoleSupplier, "silk_mill")
-	levels := []string{"standard", "gold"}
-	if _, err := e.svc.UpdateProfile(bg, s, catalog.ProfileInput{Levels: &levels}); err != nil {
-		t.Fatal(err)
-	}
-	s, _ = e.db.Account(bg, s.ID)
+	s := e.goldSupplier("silk_mill")
 	standard, gold := e.account(catalog.RoleDistributor, "standard"), e.account(catalog.RoleDistributor, "gold")
 	e.follow(standard, s)
 	e.follow(gold, s)
