@@ -14,6 +14,7 @@ func (s *Server) routes() {
 	app.Get("/s/page.js", sharePageScript)
 	app.Get("/s/:id", s.sharePage)
 	app.Get("/s/:id/collage.jpg", s.shareCollage)
+	app.Get("/s/:id/images/:n/:file", s.sharePhoto)
 	s.mountWebApp()
 
 	// Signing up and in need no credentials, so a stale cookie must not
