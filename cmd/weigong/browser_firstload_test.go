@@ -12,8 +12,8 @@ import (
 // nothing to the browser console, failed requests included: a signed-out
 // visitor's first load of the app (from the root, then the sign-up and a
 // supplier's screens), of a share page and of a channel page; a visitor
-// whose session cookie went stale; and a signed-in visitor's reload, which
-// must also restore the session.
+// whose session cookie went stale; and a signed-in distributor's and
+// supplier's reload, which must also restore the session and the stream.
 func TestBrowser_FirstLoadNoConsoleErrors(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
@@ -59,6 +59,14 @@ func TestBrowser_FirstLoadNoConsoleErrors(t *testing.T) {
 	member.do("reload", chromedp.Reload())
 	member.waitFor("[data-test=tab-feed][aria-current=page]")
 	member.waitFor("[data-test=conn-state][data-state=live]")
+
+	// A supplier's app opens its own stream and counts waiting orders.
+	seller := b.newTab("signed-in supplier")
+	signInUI(seller, n.URL+appPath+"#/orders", w.sup.Handle)
+	seller.do("reload", chromedp.Reload())
+	seller.waitFor("[data-test=tab-orders][aria-current=page]")
+	seller.waitFor("[data-test=orders-empty]")
+	seller.waitFor("[data-test=conn-state][data-state=live]")
 
 	// Console events arrive asynchronously: give the last ones a moment.
 	time.Sleep(500 * time.Millisecond)

@@ -29,6 +29,9 @@ type conn struct {
 	// scheduled: the connection waits in the flusher to be handed to the
 	// writer pool.
 	scheduled bool
+	// slowUntil: the peer recently failed to take a batch within
+	// fastWriteWait; until then its batches skip the pool (see handOff).
+	slowUntil time.Time
 	closing   bool
 	code      int // close code to send; 0 sends none
 	reason    string
@@ -73,7 +76,9 @@ func (c *conn) Send(frame []byte) bool {
 		// The owner, or the flush, will take the frame.
 	case c.h.flush == nil:
 		c.busy = true
-		c.h.writers.push(c)
+		if c.handOff() {
+			c.h.writers.push(c)
+		}
 	default:
 		c.scheduled = true
 		c.h.flush.schedule(c)
@@ -88,6 +93,19 @@ func (c *conn) Close(code int, reason string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.startClosing(code, reason)
+}
+
+// handOff decides who writes a connection that has just become busy with
+// frames queued: it reports true for the pool, or starts a writer
+// goroutine of its own for a peer that was slow within slowMemory, so that
+// a peer on a bad network does not cost a pool worker fastWriteWait again
+// at every batch. c.mu is held.
+func (c *conn) handOff() bool {
+	if time.Now().Before(c.slowUntil) {
+		go c.writeSlow(nil)
+		return false
+	}
+	return true
 }
 
 // abort closes without a close frame a connection whose write failed, and

@@ -78,7 +78,9 @@ func (f *flusher) flush() {
 		c.scheduled = false
 		if !c.busy && len(c.queue) > 0 {
 			c.busy = true
-			ready = append(ready, c)
+			if c.handOff() {
+				ready = append(ready, c)
+			}
 		}
 		c.mu.Unlock()
 	}

@@ -19,6 +19,7 @@ import (
 // same supplier receives every card.
 func TestHandler_SlowClient(t *testing.T) {
 	s, sup, slow := stalledServer(t)
+	stalledAt := time.Now()
 	fastD := s.world.Distributor("fast")
 	s.subscribe(sup, fastD, "standard")
 	fast, _, err := s.dial(fastD, "")
@@ -39,17 +40,9 @@ func TestHandler_SlowClient(t *testing.T) {
 			t.Fatalf("fast client, card %d: %+v, %v", i, ev, err)
 		}
 	}
-	got := 0
-	for {
-		_, err := readErr(slow)
-		if err == nil {
-			got++
-			continue
-		}
-		if !websocket.IsCloseError(err, feed.CloseSlow) {
-			t.Fatalf("slow client: %v after %d frames, want close 4008", err, got)
-		}
-		break
+	got, err := drainStalled(slow, stalledAt)
+	if !websocket.IsCloseError(err, feed.CloseSlow) {
+		t.Fatalf("slow client: %v after %d frames, want close 4008", err, got)
 	}
 	if got >= posts {
 		t.Errorf("slow client got all %d frames", got)
@@ -64,10 +57,10 @@ func stalledServer(t *testing.T) (*server, catalog.Account, *websocket.Conn) {
 	s := newFeed(t)
 	s.handler.QueueLen = 4
 	// The stalled client's last write blocks until the test reads it after
-	// all the posts; on a loaded machine those can take longer than the
-	// default 10 s write deadline, which would cut the socket (1006)
-	// instead of letting the 4008 through.
-	s.handler.WriteWait = 30 * time.Second
+	// all the posts (see drainStalled); on a loaded machine that can take
+	// longer than the default 10 s write deadline, which would cut the
+	// socket (1006) instead of letting the 4008 through.
+	s.handler.WriteWait = 2 * time.Minute
 	ts := httptest.NewUnstartedServer(s.handler)
 	// Small kernel buffers, so that a stalled client fills them quickly.
 	ts.Listener = smallBufferListener{ts.Listener}
@@ -105,4 +98,22 @@ func smallBufferDial(ctx context.Context, network, addr string) (net.Conn, error
 		tc.SetReadBuffer(4 << 10)
 	}
 	return c, err
+}
+
+// drainStalled reads a client that has read nothing since stalledAt until
+// its connection ends, and returns the frames read and the error that
+// ended it (a *websocket.CloseError for a close frame). Each read may take
+// as long as the stall plus 10 s: the client's kernel buffer is far below
+// the loopback MSS, so reading does not make it announce the reopened
+// window, and the server's kernel only finds out from its zero-window
+// probes, whose interval doubles (from 200 ms) for as long as the window
+// stays shut.
+func drainStalled(ws *websocket.Conn, stalledAt time.Time) (int, error) {
+	wait := time.Since(stalledAt) + 10*time.Second
+	for got := 0; ; got++ {
+		ws.SetReadDeadline(time.Now().Add(wait))
+		if _, _, err := ws.ReadMessage(); err != nil {
+			return got, err
+		}
+	}
 }

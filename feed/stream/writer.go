@@ -14,6 +14,10 @@ import (
 // that no worker waits on it.
 const fastWriteWait = 50 * time.Millisecond
 
+// slowMemory is how long a peer that once needed more than fastWriteWait
+// keeps a writer goroutine of its own for each batch instead of the pool.
+const slowMemory = 10 * time.Second
+
 // writeQueued is a pool worker's turn on the connection, which is busy
 // (owned by the worker): it writes every queued frame as one batch, then
 // hands the connection back to the pool if more frames came meanwhile
@@ -33,6 +37,9 @@ func (c *conn) writeQueued() {
 	rest, err := c.raw.writeFrames(batch, time.Now().Add(fastWriteWait))
 	clear(batch) // the frames are shared; let them go
 	if isTimeout(err) {
+		c.mu.Lock()
+		c.slowUntil = time.Now().Add(slowMemory)
+		c.mu.Unlock()
 		go c.writeSlow(rest)
 		return
 	}
@@ -55,14 +62,17 @@ func (c *conn) writeQueued() {
 }
 
 // writeSlow owns a connection whose peer did not take a batch within
-// fastWriteWait: it writes the rest of that batch, then everything queued,
+// fastWriteWait (or did so less than slowMemory ago, see handOff): it
+// writes the rest of that batch, if any, then everything queued,
 // each write under the full WriteWait, until the queue is empty (and the
 // connection is released) or the connection closes. Meanwhile the hub
 // keeps queueing, and closes the connection with 4008 when the queue is
 // full.
 func (c *conn) writeSlow(rest []byte) {
-	if err := c.raw.writeBytes(rest, time.Now().Add(c.h.WriteWait)); err != nil {
-		c.abort()
+	if len(rest) > 0 {
+		if err := c.raw.writeBytes(rest, time.Now().Add(c.h.WriteWait)); err != nil {
+			c.abort()
+		}
 	}
 	for {
 		c.mu.Lock()

@@ -2,6 +2,7 @@ package stream
 
 import (
 	"net"
+	"sync"
 	"testing"
 	"time"
 )
@@ -166,5 +167,79 @@ func TestWire_DeadlinesDoNotCross(t *testing.T) {
 	w.Write([]byte{0x89, 0}) // gorilla's ping
 	if len(rec.seen) != 2 || !rec.seen[0].Equal(batch) || !rec.seen[1].Equal(control) {
 		t.Fatalf("deadlines at the writes: %v; want the batch's %v, then the ping's %v", rec.seen, batch, control)
+	}
+}
+
+// stallOnce is a socket whose first write takes a few bytes and times
+// out, like a peer on a bad network, and which takes everything after.
+type stallOnce struct {
+	net.Conn
+	mu     sync.Mutex
+	got    []byte
+	writes int
+}
+
+func (s *stallOnce) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.writes++
+	if s.writes == 1 && len(p) > 3 {
+		s.got = append(s.got, p[:3]...)
+		return 3, timeoutError{}
+	}
+	s.got = append(s.got, p...)
+	return len(p), nil
+}
+
+func (s *stallOnce) SetWriteDeadline(time.Time) error { return nil }
+
+func (s *stallOnce) written() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]byte(nil), s.got...)
+}
+
+// Ensure that a peer that once did not take a batch within fastWriteWait
+// keeps its stream intact (the rest of the cut batch goes out first) and
+// is then written by a goroutine of its own, not handed to the pool again,
+// so that a peer on a bad network does not stall a pool worker at every
+// batch.
+func TestConn_SlowPeerLeavesThePool(t *testing.T) {
+	h := &Handler{FlushInterval: -1}
+	h.init()
+	sock := &stallOnce{}
+	c := &conn{h: h, raw: &wire{Conn: sock}}
+	f1, f2 := []byte(`{"n":1}`), []byte(`{"n":2}`)
+	want := string(appendTextFrame(appendTextFrame(nil, f1), f2))
+
+	idle := func() bool {
+		c.mu.Lock()
+		busy := c.busy
+		c.mu.Unlock()
+		h.writers.mu.Lock()
+		defer h.writers.mu.Unlock()
+		return !busy && h.writers.running == 0
+	}
+	c.Send(f1)
+	deadline := time.Now().Add(5 * time.Second)
+	for !idle() && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if !idle() || !time.Now().Before(c.slowUntil) {
+		t.Fatalf("after the cut batch: idle %v, slow until %v", idle(), c.slowUntil)
+	}
+
+	c.Send(f2)
+	h.writers.mu.Lock()
+	pooled := h.writers.running > 0 || len(h.writers.ready) > h.writers.head
+	h.writers.mu.Unlock()
+	if pooled {
+		t.Fatal("the slow peer's next batch went to the pool")
+	}
+	for string(sock.written()) != want && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if got := string(sock.written()); got != want {
+		t.Fatalf("stream % x, want % x", got, want)
 	}
 }

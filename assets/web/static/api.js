@@ -26,11 +26,13 @@ const netError = () => new ApiError(0, 'network', t('err.network'));
 
 // api returns the JSON reply (null for 204) or throws an ApiError with the
 // server's message. opts.quiet: a 401 does not end the session (sign-in
-// answers a wrong password with 401).
+// answers a wrong password with 401). opts.key: Idempotency-Key;
+// opts.version: If-Match, so a move made on a stale copy gets 412.
 export async function api(method, path, body, opts = {}) {
 	const headers = { Accept: 'application/json' };
 	if (body !== undefined) headers['Content-Type'] = 'application/json';
 	if (opts.key) headers['Idempotency-Key'] = opts.key;
+	if (opts.version) headers['If-Match'] = String(opts.version);
 	let res;
 	try {
 		res = await fetch(path, { method, headers, body: body && JSON.stringify(body), credentials: 'same-origin' });

@@ -29,8 +29,35 @@ function priceRow(p) {
 		box(t('price.margin'), money(m.fen) + (m.pct && ' · ' + m.pct), 'margin', 'card-margin'));
 }
 
-// cardView renders a card with data-test opts.test. opts.onShare adds the
-// Share button, offered only with prices (to active followers).
+// supplierBadges shows a supplier's badges; earned ones (on_time,
+// as_described) say how many orders they were measured from.
+export function supplierBadges(sup) {
+	const badges = sup.badges || [];
+	const earned = badges.some((b) => b === 'on_time' || b === 'as_described');
+	return [badges.map((b) => h('span', { class: 'badge ok', 'data-test': 'supplier-badge', 'data-badge': b }, t('badge.' + b))),
+		earned && sup.measured_orders > 0 && h('span', { class: 'muted small', 'data-test': 'supplier-measured' }, t('badge.measured', { n: sup.measured_orders }))];
+}
+
+// earlyBadge marks a card seen before its early-access window ends
+// ("抢先 / Early until 18:00").
+function earlyBadge(card) {
+	const ea = card.early_access;
+	if (!ea || ea.released || !(Date.parse(ea.until) > Date.now())) return null;
+	const until = new Date(ea.until).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+	return h('span', { class: 'badge early', 'data-test': 'card-early', title: t('card.earlyHint', { level: ea.level }) }, t('card.early', { until }));
+}
+
+// stockText says what is left: "白/M 5 left · 蓝/L 3 left", "12 left",
+// the variants alone, or '' (unlimited, or not the caller's to see).
+export function stockText(c) {
+	const vs = c.variants || [];
+	if (vs.length) return vs.map((v) => v.spec + (v.stock == null ? '' : ' ' + t('stock.left', { n: v.stock }))).join(' · ');
+	return c.stock == null ? '' : t('stock.left', { n: c.stock });
+}
+
+// cardView renders a card with data-test opts.test. opts.onShare and
+// opts.onOrder add the Share and "Order for a buyer" buttons, offered
+// only with prices (to active followers).
 export function cardView(card, opts) {
 	const p = card.prices;
 	const sup = card.supplier || {};
@@ -38,15 +65,18 @@ export function cardView(card, opts) {
 	return h('article', { class: 'card', 'data-test': opts.test, 'data-card-id': card.id },
 		h('div', { class: 'card-head' },
 			h('a', { class: 'card-supplier', href: '#/supplier/' + encodeURIComponent(sup.handle), 'data-test': 'card-supplier' }, sup.name || sup.handle),
-			(sup.badges || []).includes('verified') && h('span', { class: 'badge ok' }, t('badge.verified')),
+			supplierBadges(sup),
 			h('time', { class: 'muted', 'data-time': card.created_at }, ago(card.created_at))),
 		nineGrid(card.images || []),
 		h('h3', { class: 'card-title', 'data-test': 'card-title' },
-			card.sold_out && h('span', { class: 'badge soldout', 'data-test': 'card-soldout' }, t('card.soldout')), card.title),
+			card.sold_out && h('span', { class: 'badge soldout', 'data-test': 'card-soldout' }, t('card.soldout')),
+			earlyBadge(card), card.title),
 		card.description && h('p', { class: 'card-desc', 'data-test': 'card-description' }, card.description),
 		p ? priceRow(p) : h('p', { class: 'muted small', 'data-test': 'card-noprice' }, t('price.hidden')),
 		tiers.length > 0 && h('p', { class: 'muted small', 'data-test': 'card-volume' },
 			t('price.volume') + ' ' + tiers.map((v) => t('price.tier', { n: v.min_qty, p: money(v.price) })).join(' · ')),
-		p && opts.onShare && h('div', { class: 'card-actions' },
-			h('button', { class: 'btn btn-primary', 'data-test': 'card-share', onclick: () => opts.onShare(card) }, t('share.button'))));
+		stockText(card) && h('p', { class: 'muted small', 'data-test': 'card-stock' }, stockText(card)),
+		p && (opts.onShare || opts.onOrder) && h('div', { class: 'card-actions' },
+			opts.onOrder && !card.sold_out && h('button', { class: 'btn', 'data-test': 'card-order', onclick: () => opts.onOrder(card) }, t('orderForm.button')),
+			opts.onShare && h('button', { class: 'btn btn-primary', 'data-test': 'card-share', onclick: () => opts.onShare(card) }, t('share.button'))));
 }

@@ -5,6 +5,7 @@ import { t } from './i18n.js';
 import { feed, subscribe, loadMore, refresh } from './feedstore.js';
 import { cardView } from './cardview.js';
 import { openShare } from './share.js';
+import { openOrderForm } from './orderform.js';
 
 const TOP = 40; // px from the top within which new cards simply appear
 
@@ -17,7 +18,7 @@ export function feedView() {
 	let unseen = 0;
 
 	const make = (card) => {
-		const node = cardView(card, { test: 'feed-card', onShare: openShare });
+		const node = cardView(card, { test: 'feed-card', onShare: openShare, onOrder: openOrderForm });
 		nodes.set(card.id, node);
 		return node;
 	};

@@ -1,5 +1,8 @@
-// The distributor's feed as data: cards, paging cursor and live stream. It
-// lives for the session, so the feed stays current behind other screens.
+// The account's live stream and, for distributors, the feed as data:
+// cards, paging cursor. It lives for the session, so the feed stays
+// current behind other screens. Suppliers have the stream only (orders,
+// after-sales, follow requests); events other than the feed's reach
+// subscribers as {type: 'event', ev} (orderstore.js listens).
 import { get, qs, signedOut } from './api.js';
 import { FeedStream } from './stream.js';
 
@@ -8,8 +11,9 @@ export const feed = { cards: [], next: null, loaded: false, loading: false, erro
 const listeners = new Set();
 let stream = null;
 let gen = 0; // bumped by refresh() and stop(); see page()
+let withFeed = true; // false for suppliers: they have no feed
 
-// subscribe(fn): fn({type: reset|append|insert|update|remove|conn|error, card?, cards?, id?}).
+// subscribe(fn): fn({type: reset|append|insert|update|remove|conn|error|event|resync, card?, cards?, id?, ev?}).
 export function subscribe(fn) {
 	listeners.add(fn);
 	return () => listeners.delete(fn);
@@ -17,12 +21,14 @@ export function subscribe(fn) {
 const emit = (change) => listeners.forEach((fn) => fn(change));
 const indexOf = (id) => feed.cards.findIndex((c) => c.id === id);
 
-export function start() {
+// start opens the stream for the signed-in account's role.
+export function start(role) {
 	stop();
+	withFeed = role !== 'supplier';
 	stream = new FeedStream({
 		onEvent: apply,
 		onState: (s) => { feed.conn = s; emit({ type: 'conn' }); },
-		onResync: reload,
+		onResync: () => { emit({ type: 'resync' }); reload(); },
 		onSignedOut: signedOut,
 	});
 	reload();
@@ -45,7 +51,7 @@ async function reload() {
 	try {
 		cursor = (await get('/v1/feed/events')).cursor || null;
 	} catch { /* a live-only stream is the best we can do */ }
-	await refresh();
+	if (withFeed) await refresh();
 	if (s && s === stream) s.connect(cursor);
 }
 
@@ -102,6 +108,8 @@ function apply(ev) {
 	} else if (ev.type === 'follow.changed') {
 		if (ev.state === 'active') refresh(); // approved or new level: other cards, other costs
 		else removeWhere((c) => c.supplier && c.supplier.id === ev.supplier_id);
+	} else {
+		emit({ type: 'event', ev }); // order.*, aftersale.updated, follow.requested
 	}
 }
 

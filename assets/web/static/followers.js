@@ -1,10 +1,12 @@
 // The supplier's followers: approve requests, block and unblock, and put
-// each follower on a price level.
+// each follower on a price level. New requests and follows appear live
+// (follow.requested on the supplier's stream).
 import { api, enc } from './api.js';
 import { h } from './dom.js';
 import { t, ago } from './i18n.js';
 import { pagedList } from './pager.js';
 import { currentUser } from './session.js';
+import { subscribe } from './feedstore.js';
 import { toast, errorToast, confirmSheet, busy } from './ui.js';
 
 let shown = 'pending';
@@ -23,7 +25,18 @@ export function followersView() {
 		body.replaceChildren(pager.el);
 	};
 	show(shown);
-	return { el: h('section', { class: 'stack' }, h('h1', {}, t('tab.followers')), tabs, body), title: t('tab.followers'), destroy: () => pager.destroy() };
+	const stop = subscribe((c) => {
+		const ev = c.type === 'event' && c.ev.type === 'follow.requested' && c.ev;
+		if (!ev || !ev.distributor || ev.state !== shown || body.querySelector('[data-distributor-id="' + CSS.escape(ev.distributor.id) + '"]')) return;
+		const list = body.querySelector('.list');
+		list.prepend(row({ distributor: ev.distributor, state: ev.state, level: (currentUser().levels || [])[0], since: new Date().toISOString() }));
+		body.querySelectorAll('.empty').forEach((e) => e.remove());
+	});
+	return {
+		el: h('section', { class: 'stack' }, h('h1', {}, t('tab.followers')), tabs, body),
+		title: t('tab.followers'),
+		destroy() { stop(); pager.destroy(); },
+	};
 }
 
 function row(f) {

@@ -5,6 +5,7 @@ import { t, ago } from './i18n.js';
 import { money, yuan, parseYuan } from './money.js';
 import { pagedList } from './pager.js';
 import { priceInput } from './post.js';
+import { stockText } from './cardview.js';
 import { currentUser } from './session.js';
 import { sheet, toast, errorToast, confirmSheet, busy, formAction } from './ui.js';
 
@@ -49,6 +50,7 @@ function row(card) {
 				h('p', { class: 'small', 'data-test': 'mycard-prices' },
 					[t('price.cost') + ' ' + money(c.cost_price), t('price.retail') + ' ' + money(c.retail_price),
 						c.floor_price && t('price.floor') + ' ' + money(c.floor_price)].filter(Boolean).join(' · ')),
+				stockText(c) && h('p', { class: 'small muted', 'data-test': 'mycard-stock' }, stockText(c)),
 				h('time', { class: 'muted small', 'data-time': c.created_at }, ago(c.created_at)),
 				h('div', { class: 'row wrap' },
 					btn('mycard-edit', t('mycards.edit'), () => editPrices(c, patch)),
@@ -59,9 +61,31 @@ function row(card) {
 	return node;
 }
 
-// editPrices edits the three main prices; only changed ones are sent, and
-// an emptied floor is sent as null (no floor).
+// stockInputs edits the stock of a card or of each variant (empty:
+// unlimited); change() returns the PATCH fields for what changed.
+function stockInputs(c) {
+	const count = (n, attrs) => h('input', { type: 'number', min: 0, inputmode: 'numeric', placeholder: t('post.unlimited'), value: n == null ? '' : n, ...attrs });
+	const vs = c.variants || [];
+	const inputs = vs.length ? vs.map((v) => count(v.stock, { 'data-test': 'edit-variant-stock', 'data-spec': v.spec })) : [count(c.stock, { 'data-test': 'edit-stock' })];
+	const read = (i) => {
+		if (!i.value.trim()) return null;
+		if (!(Number.isInteger(+i.value) && +i.value >= 0)) throw new Error(t('post.badStock'));
+		return +i.value;
+	};
+	return {
+		el: vs.length ? vs.map((v, k) => field(t('post.stock') + ' · ' + v.spec, inputs[k])) : field(t('post.stock'), inputs[0], t('post.stockHint')),
+		change() {
+			if (!vs.length) return read(inputs[0]) === (c.stock ?? null) ? {} : { stock: read(inputs[0]) };
+			const next = vs.map((v, k) => ({ spec: v.spec, stock: read(inputs[k]) }));
+			return next.every((v, k) => v.stock === (vs[k].stock ?? null)) ? {} : { variants: next };
+		},
+	};
+}
+
+// editPrices edits the three main prices and the stock; only changed
+// fields are sent, and an emptied floor is sent as null (no floor).
 function editPrices(c, patch) {
+	const stock = stockInputs(c);
 	const cost = priceInput('edit-cost', { value: yuan(c.cost_price), autofocus: true });
 	const retail = priceInput('edit-retail', { value: yuan(c.retail_price) });
 	const floor = priceInput('edit-floor', { value: c.floor_price ? yuan(c.floor_price) : '', placeholder: t('optional') });
@@ -69,14 +93,14 @@ function editPrices(c, patch) {
 	const save = h('button', { type: 'submit', class: 'btn btn-primary', 'data-test': 'edit-save' }, t('save'));
 	const form = h('form', { class: 'stack', novalidate: true }, h('p', { class: 'muted small' }, c.title),
 		h('div', { class: 'two' }, field(t('price.cost'), cost), field(t('price.retail'), retail)),
-		field(t('post.floor'), floor, t('post.floorClear')), error, save);
+		field(t('post.floor'), floor, t('post.floorClear')), stock.el, error, save);
 	const d = sheet(t('mycards.edit'), form, 'edit-sheet');
 	formAction(form, save, error, async () => {
 		const [cp, rp] = [parseYuan(cost.value), parseYuan(retail.value)];
 		const fp = floor.value.trim() ? parseYuan(floor.value) : null;
 		if (cp === null || rp === null || (fp === null && floor.value.trim())) throw new Error(t('err.price'));
 		if (fp !== null && fp > rp) throw new Error(t('post.floorAbove'));
-		const change = {};
+		const change = stock.change();
 		if (cp !== c.cost_price) change.cost_price = cp;
 		if (rp !== c.retail_price) change.retail_price = rp;
 		if (fp !== (c.floor_price || null)) change.floor_price = fp;

@@ -1,5 +1,6 @@
 // A cursor-paginated list (API.md "Lists"): loads pages of `path` as its
-// end scrolls into view and renders each item with row(item).
+// end scrolls into view and renders each item with row(item), which may
+// return null to skip one (already shown, say).
 import { get, qs } from './api.js';
 import { h, onVisible } from './dom.js';
 import { t } from './i18n.js';
@@ -19,7 +20,7 @@ export function pagedList(path, row, test, empty) {
 		try {
 			const q = qs({ limit: 20, before: next });
 			const page = await get(path + (path.includes('?') ? '&' + q.slice(1) : q));
-			list.append(...(page.items || []).map(row));
+			list.append(...(page.items || []).map(row).filter(Boolean)); // row may skip an item (null)
 			next = page.next;
 			done = !next;
 			status.replaceChildren(list.children.length ? '' : h('p', { class: 'empty', 'data-test': test + '-empty' }, empty));

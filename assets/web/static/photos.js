@@ -1,20 +1,23 @@
-// The post screen's photo picker: up to nine photos, each uploaded as soon
-// as it is picked, with its own progress bar and retry; reordered by drag
-// (pointer events: touch, pen, mouse) or with ◀ ▶; removable.
+// The photo picker of the post screen (nine photos) and of after-sales
+// evidence (five): each photo uploads as soon as it is picked, with its
+// own progress bar and retry; reordered by drag (pointer events: touch,
+// pen, mouse) or with ◀ ▶; removable.
 import { uploadImage, newKey, keyAfter } from './api.js';
 import { h } from './dom.js';
 import { t } from './i18n.js';
 import { toast } from './ui.js';
 
-const MAX = 9;
 let seq = 0;
 
 export class PhotoPicker {
-	constructor() {
+	// opts.max: how many photos (9 for a card, 5 for after-sales
+	// evidence); opts.test: the file input's data-test.
+	constructor(opts = {}) {
+		this.max = opts.max || 9;
 		// items: {lid, file, url, state: uploading|done|error, progress, image, error, key, abort}
 		this.items = [];
 		const input = h('input', {
-			type: 'file', accept: 'image/*', multiple: true, class: 'visually-hidden', 'data-test': 'post-photos',
+			type: 'file', accept: 'image/*', multiple: true, class: 'visually-hidden', 'data-test': opts.test || 'post-photos',
 			onchange: () => {
 				this.add([...input.files]);
 				input.value = ''; // so that picking the same photo again fires change again
@@ -28,8 +31,9 @@ export class PhotoPicker {
 	}
 
 	add(files) {
-		if (files.length > MAX - this.items.length) toast(t('post.max9'), 'error');
-		for (const file of files.slice(0, MAX - this.items.length)) {
+		const room = this.max - this.items.length;
+		if (files.length > room) toast(t('post.maxN', { n: this.max }), 'error');
+		for (const file of files.slice(0, room)) {
 			const item = { lid: ++seq, file, url: URL.createObjectURL(file), key: newKey() };
 			this.items.push(item);
 			this.upload(item);
@@ -85,9 +89,9 @@ export class PhotoPicker {
 
 	render() {
 		const n = this.items.length;
-		this.grid.replaceChildren(...this.items.map((item, i) => this.tile(item, i, n)), n < MAX ? this.addTile : '');
+		this.grid.replaceChildren(...this.items.map((item, i) => this.tile(item, i, n)), n < this.max ? this.addTile : '');
 		// Upload errors are listed under the grid: a tile is too small to hold them.
-		this.status.replaceChildren(h('p', { class: 'hint' }, t('post.photoCount', { n, max: MAX })),
+		this.status.replaceChildren(h('p', { class: 'hint' }, t('post.photoCount', { n, max: this.max })),
 			...this.items.flatMap((item, i) => (item.state === 'error'
 				? h('p', { class: 'error', 'data-test': 'photo-error', 'data-index': i }, t('photo.n', { n: i + 1 }) + ': ' + item.error) : [])));
 	}

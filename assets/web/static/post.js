@@ -35,6 +35,11 @@ function buildDraft() {
 	const preview = h('p', { class: 'hint', 'aria-live': 'polite', 'data-test': 'post-margin' });
 	const levels = h('div', { class: 'stack' });
 	const tiers = h('div', { class: 'stack', 'data-test': 'post-volume' });
+	const stock = h('input', { type: 'number', min: 0, inputmode: 'numeric', placeholder: t('post.unlimited'), 'data-test': 'post-stock' });
+	const variants = h('div', { class: 'stack', 'data-test': 'post-variants' });
+	const earlyLevel = h('select', { 'data-test': 'post-early-level' });
+	const earlyHours = h('input', { type: 'number', min: 1, max: 168, value: 24, inputmode: 'numeric', 'data-test': 'post-early-hours' });
+	const early = h('div', { class: 'two' }, field(t('post.earlyLevel'), earlyLevel), field(t('post.earlyHours'), earlyHours));
 	const error = errorLine('post-error');
 	const publish = h('button', { type: 'submit', class: 'btn btn-primary', 'data-test': 'post-publish' }, t('post.publish'));
 
@@ -53,13 +58,30 @@ function buildDraft() {
 		qty.focus();
 	};
 
+	// A variant row: spec ("红/XL") and its stock (empty: unlimited).
+	const addVariant = () => {
+		const spec = h('input', { maxlength: 40, 'data-test': 'post-variant-spec' });
+		const row = h('div', { class: 'tier' }, field(t('post.spec'), spec),
+			field(t('post.stock'), h('input', { type: 'number', min: 0, inputmode: 'numeric', placeholder: t('post.unlimited'), 'data-test': 'post-variant-stock' })),
+			h('button', { class: 'icon-btn', 'aria-label': t('remove'), 'data-test': 'post-variant-remove', onclick: () => { row.remove(); stockField.hidden = variants.children.length > 0; } }, '×'));
+		variants.append(row);
+		stockField.hidden = true; // with variants, stock is per variant
+		spec.focus();
+	};
+	const stockField = field(t('post.stock'), stock, t('post.stockHint'));
+
 	const form = h('form', { class: 'stack', novalidate: true, 'data-test': 'post-form', oninput: showMargin },
 		h('h1', {}, t('post.title')), picker.el,
 		field(t('post.cardTitle'), title), field(t('post.description'), desc),
 		h('div', { class: 'two' }, field(t('price.cost'), cost, t('post.costHint')), field(t('price.retail'), retail)),
 		preview, field(t('post.floor'), floor, t('post.floorHint')),
+		h('details', { class: 'advanced', 'data-test': 'post-inventory' }, h('summary', {}, t('post.inventory')),
+			stockField, variants,
+			h('button', { class: 'btn', 'data-test': 'post-variant-add', onclick: addVariant }, t('post.addVariant'))),
 		h('details', { class: 'advanced', 'data-test': 'post-advanced' }, h('summary', {}, t('post.advanced')),
-			h('h3', {}, t('post.levels')), levels, h('h3', {}, t('post.volume')), tiers,
+			h('h3', {}, t('post.levels')), levels,
+			h('h3', {}, t('post.early')), h('p', { class: 'hint' }, t('post.earlyHint')), early,
+			h('h3', {}, t('post.volume')), tiers,
 			h('button', { class: 'btn', 'data-test': 'post-volume-add', onclick: addTier }, t('post.addTier'))),
 		error, publish);
 
@@ -105,6 +127,26 @@ function buildDraft() {
 			vp.push({ min_qty: +q.value, price: yuanOf(p) });
 		}
 		if (vp.length) body.volume_prices = vp.sort((a, b) => a.min_qty - b.min_qty);
+		const count = (input) => {
+			if (!input.value.trim()) return undefined;
+			if (!(Number.isInteger(+input.value) && +input.value >= 0)) fail(t('post.badStock'), input);
+			return +input.value;
+		};
+		const vs = [];
+		for (const row of variants.children) {
+			const [spec, n] = row.querySelectorAll('input');
+			if (!spec.value.trim() && !n.value.trim()) continue;
+			if (!spec.value.trim()) fail(t('post.needSpec'), spec);
+			if (vs.some((v) => v.spec === spec.value.trim())) fail(t('post.dupSpec'), spec);
+			vs.push({ spec: spec.value.trim(), stock: count(n) });
+		}
+		if (earlyLevel.value) {
+			const hours = +earlyHours.value;
+			if (!(Number.isInteger(hours) && hours >= 1 && hours <= 168)) fail(t('post.badHours'), earlyHours);
+			body.early_access = { level: earlyLevel.value, hours };
+		}
+		if (vs.length) body.variants = vs;
+		else if (count(stock) !== undefined) body.stock = count(stock);
 		return body;
 	}
 
@@ -120,6 +162,9 @@ function buildDraft() {
 		picker.reset();
 		form.reset();
 		tiers.replaceChildren();
+		variants.replaceChildren();
+		earlyLevel.value = '';
+		stockField.hidden = false;
 		showMargin();
 		toast(t('post.published'));
 		d.go('#/cards');
@@ -135,6 +180,11 @@ function buildDraft() {
 			levels.replaceChildren(...names.slice(1).map((l) =>
 				field(t('post.levelPrice', { level: l }), priceInput('post-level-price', { 'data-level': l, value: old[l] || '' }))),
 			names.length < 2 ? h('p', { class: 'hint' }, t('post.noLevels')) : '');
+			// Early access goes to a level above the lowest (everyone is at least that).
+			const was = earlyLevel.value;
+			earlyLevel.replaceChildren(h('option', { value: '' }, t('post.earlyNone')),
+				...names.slice(1).map((l) => h('option', { value: l, selected: l === was }, l)));
+			early.hidden = names.length < 2;
 		},
 	};
 	return d;

@@ -5,6 +5,9 @@ import { api, enc } from './api.js';
 import { h, field, errorLine } from './dom.js';
 import { t } from './i18n.js';
 import { followingList } from './following.js';
+import { supplierBadges } from './cardview.js';
+import { guaranteesEditor, levelRulesEditor } from './promises.js';
+import { metricsBox } from './supplier.js';
 import { currentUser, setUser } from './session.js';
 import { toast, copyToast, busy, formAction } from './ui.js';
 
@@ -19,6 +22,8 @@ export function profileView(ctx) {
 	const [bio, bioField] = text('textarea', 'bio', 500);
 	const [contact, contactField] = text('input', 'contact', 100, t('profile.contactHint'));
 	const levels = supplier && levelEditor(me.levels || ['standard']);
+	const guarantees = supplier && guaranteesEditor(me.guarantees);
+	const rules = supplier && levelRulesEditor(me.levels, me.level_rules);
 	const policy = (value) => h('label', { class: 'inline' },
 		h('input', { type: 'radio', name: 'policy', value, checked: (me.follow_policy || 'open') === value, 'data-test': 'profile-policy-' + value }),
 		t('profile.' + value));
@@ -27,6 +32,7 @@ export function profileView(ctx) {
 	const form = h('form', { class: 'stack', novalidate: true }, nameField, bioField, contactField,
 		supplier && h('fieldset', {}, h('legend', {}, t('profile.policy')), policy('open'), policy('approval')),
 		supplier && h('fieldset', { class: 'stack' }, h('legend', {}, t('profile.levels')), h('p', { class: 'hint' }, t('profile.levelsHint')), levels.el),
+		supplier && rules.el, supplier && guarantees.el,
 		error, save);
 
 	formAction(form, save, error, async () => {
@@ -35,6 +41,8 @@ export function profileView(ctx) {
 			body.follow_policy = form.querySelector('[name=policy]:checked').value;
 			body.levels = levels.values();
 			levels.check(body.levels);
+			body.level_rules = rules.values(body.levels);
+			body.guarantees = guarantees.values();
 		}
 		setUser(await api('PATCH', '/v1/me', body));
 		toast(t('saved'));
@@ -43,6 +51,8 @@ export function profileView(ctx) {
 	return {
 		el: h('section', { class: 'stack' }, h('h1', {}, t('tab.profile')),
 			h('p', { class: 'muted', 'data-test': 'profile-handle' }, '@' + me.handle + ' · ' + t('role.' + me.role)),
+			supplier && h('div', { class: 'row wrap' }, supplierBadges(me)),
+			supplier && metricsBox(me),
 			supplier ? channel(me.handle) : followingList(), form,
 			h('button', { class: 'btn danger-text', 'data-test': 'profile-signout', onclick: (e) => busy(e.currentTarget, null, ctx.signOut) }, t('profile.signout'))),
 		title: t('tab.profile'),

@@ -3,7 +3,8 @@
 import { api, get, enc } from './api.js';
 import { h } from './dom.js';
 import { t } from './i18n.js';
-import { cardView } from './cardview.js';
+import { cardView, supplierBadges } from './cardview.js';
+import { openOrderForm } from './orderform.js';
 import { refresh as refreshFeed } from './feedstore.js';
 import { pagedList } from './pager.js';
 import { currentUser } from './session.js';
@@ -31,8 +32,9 @@ export function supplierView(ctx) {
 		const me = currentUser();
 		if (pager) pager.destroy();
 		pager = pagedList('/v1/suppliers/' + enc(sup.id) + '/cards',
-			(c) => cardView(c, { test: 'supplier-card', onShare: me && me.role === 'distributor' && openShare }), 'supplier-cards', t('supplier.empty'));
-		el.replaceChildren(profile(sup), followBox(sup, state, me), pager.el);
+			(c) => cardView(c, { test: 'supplier-card', onShare: me && me.role === 'distributor' && openShare, onOrder: me && me.role === 'distributor' && openOrderForm }),
+			'supplier-cards', t('supplier.empty'));
+		el.replaceChildren(profile(sup), metricsBox(sup), followBox(sup, state, me), pager.el);
 		ctx.setTitle(sup.name || sup.handle);
 	}
 
@@ -64,12 +66,30 @@ export function supplierView(ctx) {
 }
 
 function profile(sup) {
-	const known = ['verified', 'ship_48h', 'exchange_7d'];
 	return h('header', { class: 'box stack', 'data-test': 'supplier-profile' },
 		h('h1', { 'data-test': 'supplier-name' }, sup.name || sup.handle),
 		h('p', { class: 'muted small' }, '@' + sup.handle),
-		h('div', { class: 'row wrap' }, [...(sup.badges || []), ...(sup.guarantees || [])].map((b) =>
-			h('span', { class: 'badge ok' }, known.includes(b) ? t('badge.' + b) : b))),
+		h('div', { class: 'row wrap' }, supplierBadges(sup)),
+		(sup.guarantees || []).length > 0 && h('div', { class: 'row wrap', 'data-test': 'supplier-guarantees' }, sup.guarantees.map((g) =>
+			h('span', { class: 'badge', 'data-test': 'supplier-guarantee', 'data-guarantee': g }, t('badge.' + g)))),
 		sup.bio && h('p', { class: 'pre' }, sup.bio),
 		sup.contact && h('p', { class: 'small' }, t('profile.contact') + ': ' + sup.contact));
+}
+
+// metricsBox shows the supplier's measured figures (GET
+// /v1/suppliers/{id}/metrics); rates stay "—" below 20 orders due.
+export function metricsBox(sup) {
+	const box = h('section', { class: 'box stack', 'data-test': 'supplier-metrics' }, h('h2', {}, t('metrics.title')));
+	get('/v1/suppliers/' + enc(sup.id) + '/metrics').then((m) => {
+		const pct = (x) => (x == null ? '—' : (Math.round(x * 1000) / 10) + '%');
+		const row = (key, value, test) => h('div', { class: 'row spread small' }, h('span', {}, t('metrics.' + key)), h('b', { 'data-test': test }, value));
+		box.append(
+			row('due', String(m.orders_due), 'metrics-orders-due'),
+			row('onTime', pct(m.on_time_ship_rate), 'metrics-on-time'),
+			row('cancel', pct(m.cancel_rate), 'metrics-cancel'),
+			row('aftersale', pct(m.aftersale_rate), 'metrics-aftersale'),
+			row('accept', m.median_accept_minutes == null ? '—' : t('metrics.minutes', { n: Math.round(m.median_accept_minutes) }), 'metrics-accept'),
+			h('p', { class: 'hint' }, t('metrics.hint', { days: m.window_days })));
+	}, () => box.append(h('p', { class: 'hint' }, t('metrics.none'))));
+	return box;
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -52,12 +53,40 @@ func limitBody(c *fiber.Ctx) error {
 // body was not read to its end (refused before reading, or a body sent to
 // a route that takes none). The unread bytes are still on the wire, and on
 // a kept-alive connection they would be parsed as the next request.
+//
+// Before the answer goes out, a little of what is still coming is read and
+// thrown away (at most lingerBytes, for at most lingerTime): closing a
+// socket with unread bytes in it makes the kernel send a reset, which can
+// destroy the answer before the client reads it, so a client that sent a
+// body a few bytes too long would see "connection reset" instead of the
+// 413. It is the lingering close of web servers such as nginx; memory does
+// not grow with it (the bytes are discarded), and a client that stops
+// sending costs at most lingerTime.
 func closeUnreadBody(c *fiber.Ctx) error {
 	err := c.Next()
 	if hasBody(c) && c.Locals(localBodyRead) == nil {
+		lingerDrain(c)
 		c.Context().SetConnectionClose()
 	}
 	return err
+}
+
+// The bounds of lingerDrain.
+const (
+	lingerBytes = 1 << 20
+	lingerTime  = 500 * time.Millisecond
+)
+
+// lingerDrain discards up to lingerBytes of the unread body, for at most
+// lingerTime.
+func lingerDrain(c *fiber.Ctx) {
+	stream := c.Context().RequestBodyStream()
+	conn := c.Context().Conn()
+	if stream == nil || conn == nil {
+		return
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(lingerTime))
+	_, _ = io.CopyN(io.Discard, stream, lingerBytes)
 }
 
 // hasBody reports whether the request announced a body: a positive
