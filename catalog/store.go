@@ -84,4 +84,6 @@ type Stores struct {
 	Orders   OrderStore
 	// Keys keeps app keys; nil means keys are not offered.
 	Keys KeyStore
+	// SearchIndex finds cards by their text (search.go).
+	SearchIndex SearchStore
 }

@@ -40,7 +40,7 @@ func newEnv(t *testing.T) *env {
 	e := &env{t: t, db: db, now: time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)}
 	db.SetClock(func() time.Time { return e.now })
 	e.svc = catalog.NewService(catalog.Stores{Units: db, Accounts: db, Sessions: db, Images: db, Cards: db,
-		Follows: db, Orders: db})
+		Follows: db, Orders: db, SearchIndex: db})
 	e.svc.Now = func() time.Time { return e.now }
 	return e
 }

@@ -20,6 +20,8 @@ import (
 type Blobs interface {
 	Put(ctx context.Context, key string, data []byte) error
 	Open(ctx context.Context, key string) (io.ReadCloser, int64, error)
+	// Delete removes key; a missing key is not an error.
+	Delete(ctx context.Context, key string) error
 }
 
 // Collages renders each card's collage once and keeps it in the blob
@@ -35,18 +37,44 @@ type Collages struct {
 
 // collageKey names the cached collage of a card's current photos.
 func collageKey(card catalog.Card) string {
+	return "collages/" + card.ID + "-" + photosHash(card) + ".jpg"
+}
+
+// photosHash identifies a card's photos in their order, so that cached
+// renderings of them change name when the photos change.
+func photosHash(card catalog.Card) string {
 	ids := make([]string, len(card.Images))
 	for i, img := range card.Images {
 		ids[i] = img.ID
 	}
 	sum := sha256.Sum256([]byte(strings.Join(ids, ",")))
-	return "collages/" + card.ID + "-" + hex.EncodeToString(sum[:8]) + ".jpg"
+	return hex.EncodeToString(sum[:8])
 }
 
 // Get returns the collage JPEG of a card, rendering it on first use from
 // the pipeline's grid images (the originals are not decoded again).
 func (c *Collages) Get(ctx context.Context, card catalog.Card) ([]byte, error) {
-	key := collageKey(card)
+	return c.cached(ctx, collageKey(card), func() ([]byte, error) {
+		grids := make([]image.Image, 0, len(card.Images))
+		for _, img := range card.Images {
+			data, err := c.read(ctx, img.ID+"/grid.jpg")
+			if err != nil {
+				return nil, fmt.Errorf("reading grid image: %w", err)
+			}
+			decoded, err := jpeg.Decode(bytes.NewReader(data))
+			if err != nil {
+				return nil, fmt.Errorf("decoding grid image: %w", err)
+			}
+			grids = append(grids, decoded)
+		}
+		return Collage(grids)
+	})
+}
+
+// cached returns the blob under key, or renders it, stores it and returns
+// it; renders of one key are serialised, so a storm of requests renders it
+// once.
+func (c *Collages) cached(ctx context.Context, key string, render func() ([]byte, error)) ([]byte, error) {
 	lock := c.keyLock(key)
 	lock.Lock()
 	defer lock.Unlock()
@@ -55,19 +83,7 @@ func (c *Collages) Get(ctx context.Context, card catalog.Card) ([]byte, error) {
 	} else if catalog.ErrorCode(err) != catalog.NotFound {
 		return nil, err
 	}
-	grids := make([]image.Image, 0, len(card.Images))
-	for _, img := range card.Images {
-		data, err := c.read(ctx, img.ID+"/grid.jpg")
-		if err != nil {
-			return nil, fmt.Errorf("reading grid image: %w", err)
-		}
-		decoded, err := jpeg.Decode(bytes.NewReader(data))
-		if err != nil {
-			return nil, fmt.Errorf("decoding grid image: %w", err)
-		}
-		grids = append(grids, decoded)
-	}
-	out, err := Collage(grids)
+	out, err := render()
 	if err != nil {
 		return nil, err
 	}

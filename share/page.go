@@ -55,6 +55,9 @@ func (s *Service) Page(ctx context.Context, id, origin string) (Page, error) {
 		return p, nil
 	}
 	p.Card = catalog.ViewCard(card, supplier.Ref(), catalog.Anonymous)
+	for i, urls := range photoURLs(sh, p.Card.Images) {
+		p.Card.Images[i].URLs = urls
+	}
 	p.CollageWidth, p.CollageHeight = CollageSize(len(card.Images))
 	p.Price = PublicPrice(sh, card)
 	p.Distributor = distributor.PublicView(true)

@@ -64,7 +64,7 @@ func (s *Service) Create(ctx context.Context, distributor catalog.Account, in In
 			return View{}, err
 		}
 		sh := Share{ID: id, DistributorID: distributor.ID, CardID: card.ID, SupplierID: card.SupplierID,
-			Text: text, Price: price, CreatedAt: s.now()}
+			Text: text, Price: price, CreatedAt: s.now(), Watermark: in.Watermark}
 		if err := tx.CreateShare(sh); err != nil {
 			return View{}, err
 		}
@@ -104,14 +104,15 @@ func (s *Service) Delete(ctx context.Context, distributor catalog.Account, id st
 
 func (s *Service) view(sh Share, card catalog.Card, origin string) View {
 	url := origin + "/s/" + sh.ID
-	urls := make([]string, len(card.Images))
-	for i, img := range card.Images {
-		urls[i] = origin + catalog.ImageURLs(img.ID)["display"]
+	photos := photoURLs(sh, catalog.ViewImages(card.Images))
+	urls := make([]string, len(photos))
+	for i, p := range photos {
+		urls[i] = origin + p["display"]
 	}
 	price := PublicPrice(sh, card)
 	return View{ID: sh.ID, URL: url, CollageURL: url + "/collage.jpg", CardID: sh.CardID, Text: sh.Text,
 		Price: price, CopyText: CopyText(sh.Text, price, url), ImageURLs: urls, CreatedAt: sh.CreatedAt,
-		Views: sh.Views + s.Views.Pending(sh.ID), Orders: sh.Orders, Sales: sh.Sales}
+		Views: sh.Views + s.Views.Pending(sh.ID), Orders: sh.Orders, Sales: sh.Sales, Watermark: sh.Watermark}
 }
 
 func (s *Service) share(ctx context.Context, id string) (Share, error) {

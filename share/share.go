@@ -27,6 +27,9 @@ type Share struct {
 	// value at the share's price (fen).
 	Orders int64
 	Sales  int64
+	// Watermark puts the distributor's handle on the share's photos and
+	// collage (watermark.go).
+	Watermark bool
 }
 
 // Store keeps shares; package storage implements it.
@@ -78,9 +81,10 @@ func ValidShareID(id string) bool {
 
 // Input is the body of POST /v1/shares.
 type Input struct {
-	CardID string  `json:"card_id"`
-	Text   *string `json:"text"`
-	Price  *int64  `json:"price"`
+	CardID    string  `json:"card_id"`
+	Text      *string `json:"text"`
+	Price     *int64  `json:"price"`
+	Watermark bool    `json:"watermark"`
 }
 
 // checkInput validates the distributor's text and price against the card:

@@ -22,8 +22,8 @@ func (db *DB) SaveCard(ctx context.Context, c catalog.Card, kind catalog.ChangeK
 	return ch, err
 }
 
-// saveCard writes a card, keeps the live-card indexes in step and appends
-// a change of the given kind. The change carries the card as written and
+// saveCard writes a card, keeps the live-card indexes and the search index
+// in step and appends a change of the given kind. The change carries the card as written and
 // what a frame needs of its supplier, never the whole account.
 func (db *DB) saveCard(tx *bolt.Tx, c catalog.Card, kind catalog.ChangeKind) (catalog.Change, error) {
 	key, ok := parseID(c.ID)
@@ -59,6 +59,9 @@ func (db *DB) saveCard(tx *bolt.Tx, c catalog.Card, kind catalog.ChangeKind) (ca
 		return catalog.Change{}, err
 	}
 	if err := indexRelease(tx, key[:], old, c); err != nil {
+		return catalog.Change{}, err
+	}
+	if err := reindexCard(tx, sup[:], key[:], cardTokens(old), catalog.SearchTokens(c)); err != nil {
 		return catalog.Change{}, err
 	}
 	return catalog.Change{Seq: seq, Kind: kind, SupplierID: c.SupplierID, At: at, Card: &c, Supplier: supplier.Publisher()}, nil

@@ -73,6 +73,10 @@ func Open(path string) (*DB, error) {
 		b.Close()
 		return nil, fmt.Errorf("storage: initialising %s: %w", path, err)
 	}
+	if err := db.buildSearchIndex(); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("storage: %s: %w", path, err)
+	}
 	return db, nil
 }
 

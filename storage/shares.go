@@ -32,6 +32,7 @@ type shareRecord struct {
 	Views         int64     `json:"views"`
 	Orders        int64     `json:"orders,omitempty"`
 	Sales         int64     `json:"sales,omitempty"`
+	Watermark     bool      `json:"watermark,omitempty"`
 }
 
 func (r shareRecord) share() share.Share { return share.Share(r) }

@@ -16,6 +16,9 @@ type Share struct {
 	Views      int64     `json:"views"`
 	Orders     int64     `json:"orders"`
 	Sales      int64     `json:"sales"`
+	// Watermark says the share's photos and collage carry the
+	// distributor's handle in a corner.
+	Watermark bool `json:"watermark"`
 }
 
 // ShareInput is the body of POST /v1/shares.

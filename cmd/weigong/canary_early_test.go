@@ -53,7 +53,8 @@ func TestCanary_EarlyAccess(t *testing.T) {
 		t.Helper()
 		for who, a := range map[string]account{"std": std, "stranger": stranger, "anonymous": {}} {
 			for _, r := range [][2]string{{"GET", "/v1/cards/" + card.ID}, {"GET", "/v1/suppliers/" + sup.ID + "/cards"},
-				{"GET", "/v1/feed"}, {"GET", "/c/" + sup.Handle}, {"GET", "/s/" + sh.ID}, {"GET", "/s/" + sh.ID + "/collage.jpg"}} {
+				{"GET", "/v1/feed"}, {"GET", "/c/" + sup.Handle}, {"GET", "/s/" + sh.ID}, {"GET", "/s/" + sh.ID + "/collage.jpg"},
+				{"GET", "/v1/search?q=%E6%97%A9%E9%B8%9F"}, {"GET", "/v1/search?q=sentinel"}, {"GET", "/v1/search?supplier_id=" + sup.ID}} {
 				secret(who+" "+r[1], n.do(r[0], r[1], a.Token, nil).all())
 			}
 			secret(who+" share", n.do("POST", "/v1/shares", a.Token, map[string]any{"card_id": card.ID}).all())
@@ -64,6 +65,9 @@ func TestCanary_EarlyAccess(t *testing.T) {
 	}
 	if got := string(n.must(200, "GET", "/v1/feed", gold.Token, nil).Body); !strings.Contains(got, card.ID) {
 		t.Fatalf("the gold follower's feed lacks the early card")
+	}
+	if got := string(n.must(200, "GET", "/v1/search?q=sentinel", gold.Token, nil).Body); !strings.Contains(got, card.ID) {
+		t.Fatalf("the gold follower's search lacks the early card")
 	}
 	if r := n.do("GET", "/v1/cards/"+card.ID, std.Token, nil); r.Status != 404 {
 		t.Fatalf("the standard follower's GET = %d; want 404", r.Status)

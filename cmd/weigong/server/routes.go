@@ -15,6 +15,7 @@ func (s *Server) routes() {
 	app.Get("/embed/weigong.js", embedScript)
 	app.Get("/s/:id", s.sharePage)
 	app.Get("/s/:id/collage.jpg", s.shareCollage)
+	app.Get("/s/:id/images/:n/:file", s.sharePhoto)
 	s.mountWebApp()
 
 	// Signing up and in need no credentials, so a stale cookie must not
@@ -50,6 +51,7 @@ func (s *Server) routes() {
 	v1.Get("/feed", requireAuth, s.feedPage)
 	v1.Get("/feed/events", requireAuth, s.feedEvents)
 	v1.Post("/feed/tickets", requireAuth, s.newTicket)
+	v1.Get("/search", requireAuth, s.search)
 
 	v1.Post("/shares", requireAuth, s.conditions, s.createShare)
 	v1.Get("/shares", requireAuth, s.listShares)

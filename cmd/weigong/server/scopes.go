@@ -49,6 +49,7 @@ var scopeRules = []scopeRule{
 	{"PATCH", "/v1/me/followers/:distributor", catalog.ScopeAccountOnly},
 
 	{"GET", "/v1/feed", catalog.ScopeFeedRead},
+	{"GET", "/v1/search", catalog.ScopeFeedRead},
 	{"GET", "/v1/feed/events", catalog.ScopeFeedRead},
 	{"GET", "/v1/feed/stream", catalog.ScopeFeedRead},
 	{"POST", "/v1/feed/tickets", catalog.ScopeFeedRead},

@@ -64,6 +64,9 @@ type Server struct {
 	stream fiber.Handler
 	// closeSession closes the websockets of a revoked token; may be nil.
 	closeSession func(tokenHash string)
+
+	// watermarks renders watermarked shares' photos and collages.
+	watermarks *share.Watermarks
 }
 
 // Request limits: an image upload is at most 20 MiB plus multipart
@@ -81,6 +84,7 @@ func New(cfg Config, d Deps) *Server {
 	s := &Server{cfg: cfg, log: newLogger(d.Log), catalog: d.Catalog, feed: d.Feed,
 		pipeline: d.Pipeline, blobs: d.Blobs, shares: d.Shares, webhooks: d.Webhooks, collages: &share.Collages{Blobs: d.Blobs},
 		limits: newLimits(cfg.RateLimits), uploads: newUploadSlots()}
+	s.watermarks = &share.Watermarks{Collages: s.collages}
 	s.app = fiber.New(fiber.Config{
 		Immutable: true,
 		// Bodies are streamed and each route reads its own under its own

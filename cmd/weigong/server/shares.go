@@ -1,6 +1,10 @@
 package server
 
 import (
+	"context"
+	"strconv"
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/weigong/weigong/catalog"
@@ -37,8 +41,21 @@ func (s *Server) listShares(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteShare(c *fiber.Ctx) error {
-	if err := s.shares.Delete(c.UserContext(), *caller(c), c.Params("id")); err != nil {
+	ctx := c.UserContext()
+	sh, _ := s.shares.Shares.Share(ctx, c.Params("id"))
+	if err := s.shares.Delete(ctx, *caller(c), c.Params("id")); err != nil {
 		return err
+	}
+	if sh.Watermark {
+		// The watermarked copies go with the share; a failure here leaves
+		// files nobody can reach any more, so it is logged, not returned.
+		card, err := s.catalog.Cards.Card(ctx, sh.CardID)
+		if err == nil {
+			err = s.watermarks.Forget(ctx, sh, card)
+		}
+		if err != nil {
+			s.log.Warn("deleting a share's watermarked copies", "request_id", requestID(c), "share", sh.ID, "err", err)
+		}
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
@@ -62,8 +79,36 @@ func (s *Server) sharePage(c *fiber.Ctx) error {
 	return share.RenderShare(c, p)
 }
 
-// shareCollage serves the nine-grid collage used as the link preview image.
+// shareCollage serves the nine-grid collage used as the link preview
+// image; a watermarked share's carries the distributor's handle.
 func (s *Server) shareCollage(c *fiber.Ctx) error {
+	return s.shareJPEG(c, func(ctx context.Context, p share.Page, card catalog.Card) ([]byte, error) {
+		if p.Share.Watermark {
+			return s.watermarks.Collage(ctx, p.Share, card, share.WatermarkText(p.Distributor.Handle))
+		}
+		return s.collages.Get(ctx, card)
+	})
+}
+
+// sharePhoto serves photo n of a watermarked share, in the grid or display
+// size (GET /s/{id}/images/{n}/{grid|display}.jpg); shares without a
+// watermark show the public photos instead and answer 404 here.
+func (s *Server) sharePhoto(c *fiber.Ctx) error {
+	n, err := strconv.Atoi(c.Params("n"))
+	size, ok := strings.CutSuffix(c.Params("file"), ".jpg")
+	if err != nil || !ok {
+		return catalog.Errorf(catalog.NotFound, "no such photo")
+	}
+	return s.shareJPEG(c, func(ctx context.Context, p share.Page, card catalog.Card) ([]byte, error) {
+		return s.watermarks.Photo(ctx, p.Share, card, n, size, share.WatermarkText(p.Distributor.Handle))
+	})
+}
+
+// shareJPEG answers a request for one of a share's images: 404 for a
+// share that does not exist, 410 once its card is gone, else the JPEG
+// that render returns, cacheable for a few minutes (the card's photos can
+// change under the same URL).
+func (s *Server) shareJPEG(c *fiber.Ctx, render func(context.Context, share.Page, catalog.Card) ([]byte, error)) error {
 	ctx := c.UserContext()
 	p, err := s.shares.Page(ctx, c.Params("id"), s.origin(c))
 	if err != nil {
@@ -77,7 +122,7 @@ func (s *Server) shareCollage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data, err := s.collages.Get(ctx, card)
+	data, err := render(ctx, p, card)
 	if err != nil {
 		return err
 	}
