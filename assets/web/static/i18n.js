@@ -74,6 +74,15 @@ const S = {
 		end: ['That is everything', '已经到底了'],
 		new: ['↑ {n} new', '↑ {n} 条新商品'],
 	},
+	search: {
+		placeholder: ['Search my suppliers\' cards', '搜索关注的供应商的商品'],
+		clear: ['Clear search', '清除搜索'],
+		supplier: ['Supplier', '供应商'],
+		allSuppliers: ['All suppliers', '全部供应商'],
+		tag: ['Tag', '标签'],
+		inStock: ['In stock only', '只看有货'],
+		empty: ['No cards match. Try fewer words or other filters.', '没有符合的商品。试试更少的字或别的筛选条件。'],
+	},
 	price: {
 		cost: ['Cost', '拿货价'],
 		retail: ['Retail', '建议零售价'],
