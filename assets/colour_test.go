@@ -257,3 +257,28 @@ func TestProcess_ICCProfileGrey(t *testing.T) {
 		}
 	}
 }
+
+// TestNewColourTransform_SkipsSRGB ensures an embedded sRGB profile, as
+// many Android phones write, costs no conversion (whether its curve is
+// parametric or a table), while a profile that differs from sRGB only in
+// its curve, and only in the shadows, is still converted.
+func TestNewColourTransform_SkipsSRGB(t *testing.T) {
+	srgb := sRGBSpace.d50Colorants()
+	for name, c := range map[string]struct {
+		profile []byte
+		convert bool
+	}{
+		"sRGB, parametric":          {iccProfile(4, srgb, srgbPara()), false},
+		"sRGB, 1024 entries":        {iccProfile(2, srgb, tableCurv(srgbDecodeRef, 1024)), false},
+		"sRGB primaries, gamma 2.2": {iccProfile(2, srgb, gammaCurv(2.2)), true},
+		"Display P3":                {displayP3Profile(), true},
+	} {
+		p, ok := parseRGBProfile(c.profile)
+		if !ok {
+			t.Fatalf("%s: not parsed", name)
+		}
+		if _, convert := newColourTransform(p); convert != c.convert {
+			t.Errorf("%s: convert = %v, want %v", name, convert, c.convert)
+		}
+	}
+}
