@@ -32,6 +32,7 @@ bench-go:
 bench-load: build
 	$(GO) run ./cmd/wgbench -bin $(BIN) -centrifugo "$(CENTRIFUGO)"
 	$(GO) run ./cmd/wgbench orders -bin $(BIN)
+	$(GO) run ./cmd/wgbench webhooks -bin $(BIN)
 
 clean:
 	rm -rf bin data bench-go.out

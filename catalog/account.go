@@ -106,6 +106,10 @@ type Session struct {
 	// sockets the ticket opened.
 	Ticket     bool
 	ParentHash string
+	// KeyID is set when the token is an app key rather than a sign-in:
+	// the request may then do only what Scopes allow (appkeys.go).
+	KeyID  string
+	Scopes []Scope
 }
 
 // ValidateHandle checks the handle rules of API.md.

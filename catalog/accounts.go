@@ -1,6 +1,9 @@
 package catalog
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // SignUpInput is the body of POST /v1/accounts.
 type SignUpInput struct {
@@ -102,6 +105,13 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Account, Sess
 	if token == "" || len(token) > 128 {
 		return Account{}, Session{}, Errorf(Unauthorized, "missing or malformed token")
 	}
+	if strings.HasPrefix(token, AppKeyPrefix) && s.Keys != nil {
+		sess, err := s.authenticateKey(ctx, token)
+		if err != nil {
+			return Account{}, Session{}, err
+		}
+		return s.sessionAccount(ctx, sess)
+	}
 	sess, err := s.Sessions.Session(ctx, HashToken(token))
 	if ErrorCode(err) == NotFound || (err == nil && (sess.Ticket || !s.Now().Before(sess.ExpiresAt))) {
 		return Account{}, Session{}, Errorf(Unauthorized, "token is not valid")
@@ -109,6 +119,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Account, Sess
 	if err != nil {
 		return Account{}, Session{}, err
 	}
+	return s.sessionAccount(ctx, sess)
+}
+
+// sessionAccount returns the account a valid session or key stands for.
+func (s *Service) sessionAccount(ctx context.Context, sess Session) (Account, Session, error) {
 	a, err := s.Accounts.Account(ctx, sess.AccountID)
 	if ErrorCode(err) == NotFound {
 		return Account{}, Session{}, Errorf(Unauthorized, "token is not valid")
@@ -116,10 +131,10 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Account, Sess
 	return a, sess, err
 }
 
-// SessionValid reports whether the session with this token hash still
-// exists; open websockets use it to notice revocation.
+// SessionValid reports whether the session or app key with this token
+// hash still exists; open websockets use it to notice revocation.
 func (s *Service) SessionValid(ctx context.Context, tokenHash string) (bool, error) {
-	sess, err := s.Sessions.Session(ctx, tokenHash)
+	sess, err := s.credential(ctx, tokenHash)
 	if ErrorCode(err) == NotFound {
 		return false, nil
 	}

@@ -3,6 +3,8 @@ package catalog
 import (
 	"context"
 	"time"
+
+	"github.com/weigong/weigong/catalog/wire"
 )
 
 // AfterSaleKind is what a distributor asks of the supplier after a sale.
@@ -69,11 +71,7 @@ type AfterSale struct {
 }
 
 // Parcel is a return (distributor to supplier) or a replacement.
-type Parcel struct {
-	Carrier        string    `json:"carrier"`
-	TrackingNumber string    `json:"tracking_number"`
-	At             time.Time `json:"at"`
-}
+type Parcel = wire.Parcel
 
 // Due is when the server next acts on the case: it approves a request
 // left unanswered for AfterSaleAnswerWindow.

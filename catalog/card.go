@@ -2,6 +2,8 @@ package catalog
 
 import (
 	"time"
+
+	"github.com/weigong/weigong/catalog/wire"
 )
 
 // Limits on card fields.
@@ -28,11 +30,8 @@ type Image struct {
 	CreatedAt time.Time
 }
 
-// VolumePrice is a cheaper cost for orders of at least MinQty pieces.
-type VolumePrice struct {
-	MinQty int   `json:"min_qty"`
-	Price  int64 `json:"price"`
-}
+// VolumePrice is a cheaper price (fen) from a quantity on.
+type VolumePrice = wire.VolumePrice
 
 // Card is one product post: one to nine photos in order, text and prices.
 // All money is in fen.

@@ -20,9 +20,9 @@ func TestValidateCard_Rejects(t *testing.T) {
 		"floor above retail":    func(c *Card) { c.FloorPrice = priceOf(c.RetailPrice + 1) },
 		"unknown level price":   func(c *Card) { c.LevelPrices = map[string]int64{"platinum": 5} },
 		"zero level price":      func(c *Card) { c.LevelPrices = map[string]int64{"gold": 0} },
-		"volume qty not rising": func(c *Card) { c.VolumePrices = []VolumePrice{{10, 500}, {10, 400}} },
-		"volume price rising":   func(c *Card) { c.VolumePrices = []VolumePrice{{10, 500}, {20, 600}} },
-		"volume qty one":        func(c *Card) { c.VolumePrices = []VolumePrice{{1, 500}} },
+		"volume qty not rising": func(c *Card) { c.VolumePrices = []VolumePrice{{MinQty: 10, Price: 500}, {MinQty: 10, Price: 400}} },
+		"volume price rising":   func(c *Card) { c.VolumePrices = []VolumePrice{{MinQty: 10, Price: 500}, {MinQty: 20, Price: 600}} },
+		"volume qty one":        func(c *Card) { c.VolumePrices = []VolumePrice{{MinQty: 1, Price: 500}} },
 		"too many tags":         func(c *Card) { c.Tags = make([]string, MaxTags+1) },
 		"empty tag":             func(c *Card) { c.Tags = []string{""} },
 		"invalid utf8 in desc":  func(c *Card) { c.Description = "\xff" },
@@ -42,7 +42,7 @@ func TestValidateCard_Rejects(t *testing.T) {
 	}
 	ok := Card{Title: "t", Images: []Image{{ID: "i"}}, CostPrice: 1000, RetailPrice: 2000,
 		FloorPrice: priceOf(1500), LevelPrices: map[string]int64{"gold": 900},
-		VolumePrices: []VolumePrice{{10, 950}, {100, 950}}}
+		VolumePrices: []VolumePrice{{MinQty: 10, Price: 950}, {MinQty: 100, Price: 950}}}
 	if err := validateCard(ok, supplier); err != nil {
 		t.Fatalf("valid card rejected: %v", err)
 	}

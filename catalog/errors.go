@@ -3,26 +3,27 @@ package catalog
 import (
 	"errors"
 	"fmt"
+
+	"github.com/weigong/weigong/catalog/wire"
 )
 
-// Code classifies an Error. The HTTP layer maps each code to one status in
-// one table, so domain code never thinks about HTTP.
-type Code string
+// Code classifies an Error. Codes and their HTTP status are declared once,
+// in package wire (the API's shapes); the HTTP layer maps each code to
+// its status there, so domain code never thinks about HTTP.
+type Code = wire.Code
 
 // The error codes of the public API (API.md "Conventions").
 const (
-	Invalid      Code = "invalid"
-	Unauthorized Code = "unauthorized"
-	Forbidden    Code = "forbidden"
-	NotFound     Code = "not_found"
-	Conflict     Code = "conflict"
-	// PreconditionFailed answers a write whose If-Match names a version
-	// the object no longer has (API.md part 2, "Writes are atomic").
-	PreconditionFailed Code = "precondition_failed"
-	TooLarge           Code = "too_large"
-	UnsupportedMedia   Code = "unsupported_media"
-	RateLimited        Code = "rate_limited"
-	Internal           Code = "internal"
+	Invalid            = wire.Invalid
+	Unauthorized       = wire.Unauthorized
+	Forbidden          = wire.Forbidden
+	NotFound           = wire.NotFound
+	Conflict           = wire.Conflict
+	PreconditionFailed = wire.PreconditionFailed
+	TooLarge           = wire.TooLarge
+	UnsupportedMedia   = wire.UnsupportedMedia
+	RateLimited        = wire.RateLimited
+	Internal           = wire.Internal
 )
 
 // Error is the one error type that crosses package boundaries. Its Message

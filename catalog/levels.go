@@ -3,15 +3,14 @@ package catalog
 import (
 	"context"
 	"time"
+
+	"github.com/weigong/weigong/catalog/wire"
 )
 
 // LevelRule raises a follower to Level once its completed orders with the
 // supplier over the last SpendWindow reach MinSpend90d fen (API.md part 2,
 // "levels by purchases").
-type LevelRule struct {
-	Level       string `json:"level"`
-	MinSpend90d int64  `json:"min_spend_90d"`
-}
+type LevelRule = wire.LevelRule
 
 // SpendWindow is how far back purchases count towards an earned level.
 const SpendWindow = 90 * 24 * time.Hour

@@ -1,6 +1,10 @@
 package catalog
 
-import "time"
+import (
+	"time"
+
+	"github.com/weigong/weigong/catalog/wire"
+)
 
 // OrderState is where a drop-ship order stands (API.md part 2, "Orders").
 type OrderState string
@@ -102,32 +106,13 @@ type Order struct {
 }
 
 // OrderLine is one card (and variant) of an order, priced by the server.
-type OrderLine struct {
-	Line      int    `json:"line"`
-	CardID    string `json:"card_id"`
-	Title     string `json:"title"`
-	Variant   string `json:"variant"`
-	Qty       int    `json:"qty"`
-	UnitPrice int64  `json:"unit_price"`
-	Amount    int64  `json:"amount"`
-	ImageURL  string `json:"image_url"`
-}
+type OrderLine = wire.OrderLine
 
 // Shipment is one parcel of an order.
-type Shipment struct {
-	ID             string         `json:"id"`
-	Lines          []ShipmentLine `json:"lines"`
-	Carrier        string         `json:"carrier"`
-	TrackingNumber string         `json:"tracking_number"`
-	TrackingURL    string         `json:"tracking_url"`
-	ShippedAt      time.Time      `json:"shipped_at"`
-}
+type Shipment = wire.Shipment
 
 // ShipmentLine is how many pieces of an order line a shipment carries.
-type ShipmentLine struct {
-	Line int `json:"line"`
-	Qty  int `json:"qty"`
-}
+type ShipmentLine = wire.ShipmentLine
 
 // lateRefundPending reports whether the order is waiting to see if the
 // supplier ships by ship_by under a late_refund guarantee.
@@ -206,11 +191,7 @@ func (o Order) Due() time.Time {
 }
 
 // PartyRef is the public summary of an order's supplier or distributor.
-type PartyRef struct {
-	ID     string `json:"id"`
-	Handle string `json:"handle"`
-	Name   string `json:"name"`
-}
+type PartyRef = wire.PartyRef
 
 // OrderView is an order as its two parties see it. The consignee is whole
 // only in the detail (GET /v1/orders/{id}); lists, events and webhooks

@@ -82,6 +82,8 @@ type Stores struct {
 	Cards    CardStore
 	Follows  FollowStore
 	Orders   OrderStore
+	// Keys keeps app keys; nil means keys are not offered.
+	Keys KeyStore
 	// SearchIndex finds cards by their text (search.go).
 	SearchIndex SearchStore
 }

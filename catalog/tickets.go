@@ -51,7 +51,7 @@ func (s *Service) RedeemTicket(ctx context.Context, ticket string) (Account, Ses
 	if err != nil {
 		return Account{}, Session{}, err
 	}
-	parent, err := s.Sessions.Session(ctx, t.ParentHash)
+	parent, err := s.credential(ctx, t.ParentHash)
 	if ErrorCode(err) == NotFound || (err == nil && !s.Now().Before(parent.ExpiresAt)) {
 		return Account{}, Session{}, invalid
 	}

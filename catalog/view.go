@@ -1,6 +1,6 @@
 package catalog
 
-import "time"
+import "github.com/weigong/weigong/catalog/wire"
 
 // Viewer is whoever is looking at a card: an account (or nobody, for
 // anonymous callers) and its follow of the card's supplier, if any.
@@ -12,63 +12,18 @@ type Viewer struct {
 // Anonymous is the viewer of public pages.
 var Anonymous = Viewer{}
 
-// SupplierRef is the public summary of a supplier shown on each card.
-// Badges holds the operator's (verified) and the earned ones; earned
-// badges are "measured from MeasuredOrders orders in 90 days".
-type SupplierRef struct {
-	ID             string   `json:"id"`
-	Handle         string   `json:"handle"`
-	Name           string   `json:"name"`
-	Badges         []string `json:"badges"`
-	MeasuredOrders int      `json:"measured_orders,omitempty"`
-}
-
-// ImageView is an image as the API shows it.
-type ImageView struct {
-	ID     string            `json:"id"`
-	Width  int               `json:"width"`
-	Height int               `json:"height"`
-	URLs   map[string]string `json:"urls"`
-}
-
-// PriceView is what a permitted viewer sees of a card's prices: Cost is the
-// viewer's own cost (its level's price), never another level's.
-type PriceView struct {
-	Cost   int64         `json:"cost"`
-	Retail int64         `json:"retail"`
-	Floor  *int64        `json:"floor,omitempty"`
-	Volume []VolumePrice `json:"volume,omitempty"`
-}
-
-// CardView is a card as one viewer may see it. Prices is nil (and so absent
-// from JSON) for everyone but the owner and active followers; the owner-only
-// fields are nil for everyone but the owner.
-type CardView struct {
-	ID          string      `json:"id"`
-	Supplier    SupplierRef `json:"supplier"`
-	Title       string      `json:"title"`
-	Description string      `json:"description"`
-	Images      []ImageView `json:"images"`
-	Tags        []string    `json:"tags"`
-	SoldOut     bool        `json:"sold_out"`
-	// Stock and Variants' stocks are shown to the owner and active
-	// followers only; others see the variants' specs.
-	Stock     *int64        `json:"stock,omitempty"`
-	Variants  []VariantView `json:"variants,omitempty"`
-	CreatedAt time.Time     `json:"created_at"`
-	UpdatedAt time.Time     `json:"updated_at"`
-	Version   int64         `json:"version"`
-	// EarlyAccess is shown to those who see the card inside its window
-	// (its owner and followers at the level), with the release time.
-	EarlyAccess *EarlyAccessView `json:"early_access,omitempty"`
-	Prices      *PriceView       `json:"prices,omitempty"`
-
-	CostPrice    *int64           `json:"cost_price,omitempty"`
-	RetailPrice  *int64           `json:"retail_price,omitempty"`
-	FloorPrice   *int64           `json:"floor_price,omitempty"`
-	LevelPrices  map[string]int64 `json:"level_prices,omitempty"`
-	VolumePrices []VolumePrice    `json:"volume_prices,omitempty"`
-}
+// The shapes a card is shown in live in package wire, the one home of the
+// API's JSON shapes; these names are the catalog's for them.
+type (
+	SupplierRef = wire.SupplierRef
+	ImageView   = wire.Image
+	PriceView   = wire.Prices
+	CardView    = wire.Card
+	VariantView = wire.Variant
+	// EarlyAccessView is a card's early-access window as its owner and
+	// followers see it.
+	EarlyAccessView = wire.EarlyAccess
+)
 
 // PriceAccess is the closed-channel rule in one place. It returns whether
 // the viewer owns the card's supplier account, and otherwise whether it may
@@ -125,22 +80,6 @@ func ViewCard(c Card, supplier SupplierRef, v Viewer) CardView {
 		view.LevelPrices, view.VolumePrices = c.LevelPrices, c.VolumePrices
 	}
 	return view
-}
-
-// EarlyAccessView is a card's early-access window as its owner and
-// followers see it.
-type EarlyAccessView struct {
-	Level    string    `json:"level"`
-	Hours    int       `json:"hours"`
-	Until    time.Time `json:"until"`
-	Released bool      `json:"released"`
-}
-
-// VariantView is a variant as the API shows it; Stock is absent for
-// viewers who may not see prices (and for unlimited stock).
-type VariantView struct {
-	Spec  string `json:"spec"`
-	Stock *int64 `json:"stock,omitempty"`
 }
 
 func viewVariants(variants []Variant, withStock bool) []VariantView {

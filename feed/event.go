@@ -5,38 +5,23 @@ import (
 	"errors"
 
 	"github.com/weigong/weigong/catalog"
+	"github.com/weigong/weigong/catalog/wire"
 )
 
 // The frame types that are not changes of the log.
 const (
 	// TypeReady ends a replay: everything after it is live.
-	TypeReady = "ready"
+	TypeReady = wire.TypeReady
 	// TypeResync tells a client that its cursor cannot be resumed from.
-	TypeResync = "resync"
+	TypeResync = wire.TypeResync
 )
 
-// The wire shapes of API.md "Feed". They are unexported because the only
-// way to produce them is through the encoders below, which take the card
-// view from catalog.ViewCard and nowhere else.
-type cardEvent struct {
-	Type   catalog.ChangeKind `json:"type"`
-	Cursor string             `json:"cursor"`
-	Card   catalog.CardView   `json:"card"`
-}
-
-type withdrawnEvent struct {
-	Type   catalog.ChangeKind `json:"type"`
-	Cursor string             `json:"cursor"`
-	CardID string             `json:"card_id"`
-}
-
-type followEvent struct {
-	Type       catalog.ChangeKind  `json:"type"`
-	Cursor     string              `json:"cursor"`
-	SupplierID string              `json:"supplier_id"`
-	State      catalog.FollowState `json:"state"`
-	Level      *string             `json:"level"`
-}
+// The shapes of API.md "Feed" live in package wire (card, withdrawn and
+// follow events, markers), and are produced only by the encoders below,
+// which take the card view from catalog.ViewCard and nowhere else. The
+// events addressed to accounts carry the catalog's typed views and are
+// declared here; TestEncodeFor_DecodesAsWireEvent keeps every one
+// decodable as wire.Event.
 
 type orderEvent struct {
 	Type   catalog.ChangeKind `json:"type"`
@@ -57,11 +42,6 @@ type followRequestedEvent struct {
 	State       catalog.FollowState  `json:"state"`
 }
 
-type markerEvent struct {
-	Type   string `json:"type"`
-	Cursor string `json:"cursor,omitempty"`
-}
-
 var errIncompleteChange = errors.New("feed: change without the card, supplier or follow it needs")
 
 // encodeCard renders a card.published or card.updated event as v sees it.
@@ -74,7 +54,7 @@ func encodeCard(logID string, c catalog.Change, v catalog.Viewer) ([]byte, error
 	if kind == catalog.CardReleased {
 		kind = catalog.CardPublished // the end of an early-access window
 	}
-	return json.Marshal(cardEvent{Type: kind, Cursor: FormatCursor(logID, c.Seq), Card: view})
+	return json.Marshal(wire.CardEvent{Type: string(kind), Cursor: FormatCursor(logID, c.Seq), Card: view})
 }
 
 // encodeWithdrawn renders a card.withdrawn event; it is the same for every
@@ -83,7 +63,7 @@ func encodeWithdrawn(logID string, c catalog.Change) ([]byte, error) {
 	if c.Card == nil {
 		return nil, errIncompleteChange
 	}
-	return json.Marshal(withdrawnEvent{Type: c.Kind, Cursor: FormatCursor(logID, c.Seq), CardID: c.Card.ID})
+	return json.Marshal(wire.WithdrawnEvent{Type: string(c.Kind), Cursor: FormatCursor(logID, c.Seq), CardID: c.Card.ID})
 }
 
 // encodeFollow renders a follow.changed event. An ended follow has no level,
@@ -93,7 +73,7 @@ func encodeFollow(logID string, c catalog.Change) ([]byte, error) {
 	if f == nil {
 		return nil, errIncompleteChange
 	}
-	ev := followEvent{Type: c.Kind, Cursor: FormatCursor(logID, c.Seq), SupplierID: f.SupplierID, State: f.State}
+	ev := wire.FollowEvent{Type: string(c.Kind), Cursor: FormatCursor(logID, c.Seq), SupplierID: f.SupplierID, State: string(f.State)}
 	if f.State != catalog.StateNone {
 		level := f.Level
 		ev.Level = &level
@@ -129,13 +109,13 @@ func followerViewer(distributorID string, f catalog.Follow, supplier *catalog.Pu
 
 // ReadyFrame is the frame that ends a replay on the websocket.
 func ReadyFrame(cursor string) []byte {
-	b, _ := json.Marshal(markerEvent{Type: TypeReady, Cursor: cursor})
+	b, _ := json.Marshal(wire.Marker{Type: TypeReady, Cursor: cursor})
 	return b
 }
 
 // ResyncFrame is the frame sent before closing a websocket whose cursor
 // cannot be resumed from.
 func ResyncFrame() []byte {
-	b, _ := json.Marshal(markerEvent{Type: TypeResync})
+	b, _ := json.Marshal(wire.Marker{Type: TypeResync})
 	return b
 }

@@ -73,23 +73,41 @@ func (sc *scan) page(ctx context.Context, limit int) (frames [][]byte, done bool
 }
 
 // encode renders one change for the distributor, or returns nil when the
-// distributor should not see it. A card that is withdrawn now is not
-// replayed as published or updated: its card.withdrawn follows in the log.
+// distributor should not see it.
 func (sc *scan) encode(c catalog.Change) ([]byte, error) {
+	return EncodeFor(sc.log.ID, sc.distributorID, c, func(supplierID string) (catalog.Follow, bool) {
+		f, ok := sc.follows[supplierID]
+		return f, ok
+	})
+}
+
+// EncodeFor renders change c as the stream of account accountID carries
+// it, or returns nil when that account's stream does not carry it. It is
+// the one rule for what an account is sent, used by replays and by the
+// webhook sender, so that a webhook sees exactly what the stream shows:
+// changes addressed to the account (orders, after-sales, follow requests),
+// its own follow changes, and card changes of the suppliers it actively
+// follows, priced at its own level. activeFollow returns the account's
+// active follow of a supplier. A card that is withdrawn now is not
+// rendered as published or updated: its card.withdrawn follows in the log.
+func EncodeFor(logID, accountID string, c catalog.Change, activeFollow func(supplierID string) (catalog.Follow, bool)) ([]byte, error) {
 	if c.Kind.AddressedToAccounts() {
-		if c.SupplierID != sc.distributorID && c.DistributorID != sc.distributorID {
+		if c.SupplierID != accountID && c.DistributorID != accountID {
 			return nil, nil
 		}
-		return encodeAccountEvent(sc.log.ID, c)
+		return encodeAccountEvent(logID, c)
 	}
 	if c.Kind == catalog.FollowChanged {
-		if !c.ForDistributor(sc.distributorID) {
+		if !c.ForDistributor(accountID) {
 			return nil, nil
 		}
-		return encodeFollow(sc.log.ID, c)
+		return encodeFollow(logID, c)
 	}
-	f, ok := sc.follows[c.SupplierID]
-	if !ok || c.Card == nil {
+	if c.Card == nil {
+		return nil, nil
+	}
+	f, ok := activeFollow(c.SupplierID)
+	if !ok {
 		return nil, nil
 	}
 	if c.Supplier != nil && !c.Supplier.Delivers(c, c.Supplier.EffectiveLevel(f.Level)) {
@@ -97,16 +115,25 @@ func (sc *scan) encode(c catalog.Change) ([]byte, error) {
 	}
 	switch c.Kind {
 	case catalog.CardWithdrawn:
-		return encodeWithdrawn(sc.log.ID, c)
+		return encodeWithdrawn(logID, c)
 	case catalog.CardPublished, catalog.CardUpdated, catalog.CardReleased:
 		if c.Card.Withdrawn {
 			return nil, nil
 		}
-		return encodeCard(sc.log.ID, c, followerViewer(sc.distributorID, f, c.Supplier))
+		return encodeCard(logID, c, followerViewer(accountID, f, c.Supplier))
 	}
 	return nil, nil
 }
 
 func (sc *scan) resume() Resume {
 	return Resume{Seq: sc.after, Cursor: FormatCursor(sc.log.ID, sc.after)}
+}
+
+// EventType is the type an event of change kind k carries on the wire:
+// the end of an early-access window reaches the others as card.published.
+func EventType(k catalog.ChangeKind) string {
+	if k == catalog.CardReleased {
+		return string(catalog.CardPublished)
+	}
+	return string(k)
 }

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/weigong/weigong/catalog"
+
+	"github.com/weigong/weigong/catalog/wire"
 )
 
 // Service creates, lists and resolves shares. Origin turns paths into the
@@ -16,27 +18,9 @@ type Service struct {
 	Now     func() time.Time
 }
 
-// View is a share as the API shows it to its distributor.
-type View struct {
-	ID         string    `json:"id"`
-	URL        string    `json:"url"`
-	CollageURL string    `json:"collage_url"`
-	CardID     string    `json:"card_id"`
-	Text       string    `json:"text"`
-	Price      int64     `json:"price"`
-	CopyText   string    `json:"copy_text"`
-	ImageURLs  []string  `json:"image_urls"`
-	CreatedAt  time.Time `json:"created_at"`
-	Views      int64     `json:"views"`
-	// Orders and Sales (fen, the share's price × quantity) come from the
-	// orders that name this share.
-	Orders int64 `json:"orders"`
-	Sales  int64 `json:"sales"`
-	// Watermark says the share's photos and collage carry the
-	// distributor's handle; ImageURLs and CollageURL are then the
-	// watermarked copies.
-	Watermark bool `json:"watermark"`
-}
+// View is a share as the API shows it to its distributor (wire.Share,
+// the one home of the API's shapes).
+type View = wire.Share
 
 // Create makes a share for a distributor that actively follows the card's
 // supplier (POST /v1/shares).

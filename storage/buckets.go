@@ -47,6 +47,19 @@ var (
 	// bRelayCursors keeps each durable tailer's position in the log.
 	bRelayCursors = []byte("relay_cursors") // tailer name → seq(8)
 
+	// App keys (catalog/appkeys.go): the record under the key's hash, and
+	// each account's keys in creation order.
+	bAppKeys        = []byte("app_keys")         // key hash → appKeyRecord
+	bAccountAppKeys = []byte("account_app_keys") // account + key ID → key hash
+
+	// Webhooks (webhooks.go): each account's endpoints, and per endpoint
+	// its deliveries and the pending ones by next attempt.
+	bWebhooks          = []byte("webhooks")           // webhook ID → JSON webhook
+	bAccountWebhooks   = []byte("account_webhooks")   // account + webhook ID → nil
+	bWebhookDeliveries = []byte("webhook_deliveries") // webhook + delivery ID(12) → JSON delivery
+	bWebhookDue        = []byte("webhook_due")        // webhook + next(8) + delivery ID(12) → nil
+	bWebhookFinished   = []byte("webhook_finished")   // finished(8) + webhook + delivery ID(12) → nil
+
 	bIdempotency     = []byte("idempotency")         // account ID + 0 + key → idempotencyRecord
 	bIdempotencyTime = []byte("idempotency_created") // created(8) + account ID + 0 + key → nil
 )
@@ -61,5 +74,6 @@ var allBuckets = [][]byte{
 	bMeta, bAccounts, bHandles, bSessions, bSessionExpiry, bImages,
 	bCards, bSupplierCards, bLiveCards, bWithdrawnCards, bFollows, bFollowing, bFollowers,
 	bChanges, bSupplierChanges, bDistributorChanges, bRelayCursors,
-	bIdempotency, bIdempotencyTime,
+	bIdempotency, bIdempotencyTime, bAppKeys, bAccountAppKeys,
+	bWebhooks, bAccountWebhooks, bWebhookDeliveries, bWebhookDue, bWebhookFinished,
 }

@@ -27,6 +27,9 @@ type serveConfig struct {
 	// Retention is how long the change log keeps changes for replay;
 	// older cursors get 409 / resync.
 	Retention time.Duration
+	// AllowPrivateWebhooks lets webhooks reach loopback and private
+	// addresses (receivers on the operator's own network, tests).
+	AllowPrivateWebhooks bool
 
 	// clock and sweepEvery replace the wall clock and the sweep's period
 	// in tests (no flag sets them): retention is proven by moving time,
@@ -57,6 +60,8 @@ func parseServeFlags(args []string) (serveConfig, error) {
 	}
 	fs.DurationVar(&cfg.Retention, "retention", envDuration("WEIGONG_RETENTION", storage.DefaultChangeRetention),
 		"how long changes stay replayable, e.g. 720h; older cursors get 409 / resync (WEIGONG_RETENTION)")
+	fs.BoolVar(&cfg.AllowPrivateWebhooks, "allow-private-webhooks", envBool("WEIGONG_ALLOW_PRIVATE_WEBHOOKS"),
+		"let webhooks reach loopback, private and link-local addresses (WEIGONG_ALLOW_PRIVATE_WEBHOOKS); default: refused")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}

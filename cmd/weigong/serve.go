@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"syscall"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/weigong/weigong/cmd/weigong/server"
 	"github.com/weigong/weigong/feed"
 	"github.com/weigong/weigong/feed/stream"
+	"github.com/weigong/weigong/feed/webhook"
 	"github.com/weigong/weigong/share"
 	"github.com/weigong/weigong/storage"
 )
@@ -49,6 +51,11 @@ type node struct {
 	relay   *feed.Tailer
 	sweep   *sweeper
 	release *releaser
+	// hooks tails the log durably into webhook deliveries; sender posts them.
+	hooks  *feed.Tailer
+	sender *webhook.Sender
+	// background ends when the webhook goroutines have stopped.
+	background sync.WaitGroup
 }
 
 // openNode opens the data directory and wires the services together. This
@@ -73,7 +80,7 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 		return nil, err
 	}
 	n.catalog = catalog.NewService(catalog.Stores{Units: db, Accounts: db, Sessions: db, Images: db, Cards: db,
-		Follows: db, Orders: db, SearchIndex: db})
+		Follows: db, Orders: db, Keys: db, SearchIndex: db})
 	feedService := &feed.Service{Store: db, Follows: db, Accounts: db}
 	info, err := db.Log(context.Background())
 	if err != nil {
@@ -104,12 +111,17 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 		n.sweep.every = cfg.sweepEvery
 	}
 	n.release = &releaser{db: db, catalog: n.catalog, now: n.sweep.now, every: n.sweep.every, log: log}
+	webhooks, err := n.openWebhooks(cfg, info.ID, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	n.views = share.NewViewCounter(db, time.Hour)
 	shares := &share.Service{Shares: db, Catalog: n.catalog, Views: n.views}
 	n.http = server.New(server.Config{Origin: cfg.Origin, AllowedOrigins: cfg.AllowedOrigins,
 		RateLimits: !cfg.NoRateLimit, SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies},
 		server.Deps{Catalog: n.catalog, Feed: feedService, Pipeline: n.pipeline, Blobs: blobs,
-			Shares: shares, Log: log})
+			Shares: shares, Webhooks: webhooks, Log: log})
 	n.stream = &stream.Handler{Hub: hub, Feed: feedService, Authenticate: n.http.StreamAuth,
 		SessionValid: n.catalog.SessionValid, Logger: log}
 	n.http.MountStream(n.stream, n.stream.CloseSession)
@@ -139,6 +151,9 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io.Wri
 	go n.sweep.run(background)
 	go n.release.run(background)
 	go func() { _ = n.relay.Run(background) }()
+	n.background.Add(2)
+	go func() { defer n.background.Done(); _ = n.hooks.Run(background) }()
+	go func() { defer n.background.Done(); _ = n.sender.Run(background) }()
 
 	served := make(chan error, 1)
 	go func() { served <- n.http.App().Listener(ln) }()
@@ -161,8 +176,29 @@ func drain(n *node, stopBackground context.CancelFunc, log *slog.Logger) error {
 	n.stream.Shutdown(ctx)
 	err := n.http.App().ShutdownWithContext(ctx)
 	stopBackground()
+	n.background.Wait() // attempts in flight end within webhook.Timeout
 	if ferr := n.views.Flush(context.Background()); ferr != nil && !errors.Is(ferr, context.Canceled) {
 		log.Error("flushing view counts", "err", ferr)
 	}
 	return err
+}
+
+// openWebhooks wires webhook delivery: a durable tailer of the change log
+// that stores deliveries (its position fixed now, so a change committed
+// while the node was down is delivered), the sender that posts them, and
+// the service behind /v1/webhooks.
+func (n *node) openWebhooks(cfg serveConfig, logID string, log *slog.Logger) (*webhook.Service, error) {
+	guard := &webhook.Guard{AllowPrivate: cfg.AllowPrivateWebhooks}
+	n.sender = webhook.NewSender(n.db, guard, log)
+	now := func() time.Time { return time.Now().UTC() }
+	if cfg.clock != nil {
+		n.sender.Now, now = cfg.clock, cfg.clock
+	}
+	fanout := &webhook.Fanout{Store: n.db, Follows: n.db, LogID: logID, Kick: n.sender.Kick, Now: now}
+	n.hooks = &feed.Tailer{Name: webhook.TailerName, Log: n.db, Cursors: n.db, Logger: log, Handle: fanout.Handle}
+	if err := n.hooks.Start(context.Background()); err != nil {
+		return nil, err
+	}
+	return &webhook.Service{Store: n.db, Guard: guard, Log: n.db, Kick: n.sender.Kick, Now: now,
+		NewID: n.catalog.NewID}, nil
 }

@@ -20,9 +20,9 @@ const (
 
 // sweeper deletes what has outlived its use: expired sessions and tickets,
 // idempotency records past their window, changes older than the retention
-// (whose cursors then get 409 / resync), and cards withdrawn before the
-// retention. Its clock is injectable, so a test can prove each rule
-// without waiting.
+// (whose cursors then get 409 / resync), cards withdrawn before the
+// retention, and webhook deliveries that finished before it. Its clock is
+// injectable, so a test can prove each rule without waiting.
 type sweeper struct {
 	db        *storage.DB
 	catalog   *catalog.Service
@@ -140,6 +140,7 @@ func (s *sweeper) once(ctx context.Context) {
 		{"idempotency records", func() (int, error) { return s.db.PruneIdempotency(ctx, now.Add(-catalog.IdempotencyWindow)) }},
 		{"changes", func() (int, error) { return s.db.PruneChanges(ctx, cutoff) }},
 		{"withdrawn cards", func() (int, error) { return s.db.PurgeWithdrawnCards(ctx, cutoff) }},
+		{"webhook deliveries", func() (int, error) { return s.db.PruneDeliveries(ctx, cutoff) }},
 	}
 	for _, step := range steps {
 		n, err := step.run()

@@ -38,6 +38,13 @@ type config struct {
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "webhooks" {
+		if err := webhooksMain(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "wgbench webhooks:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) > 1 && os.Args[1] == "orders" {
 		if err := ordersMain(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "wgbench orders:", err)

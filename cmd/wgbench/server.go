@@ -21,10 +21,11 @@ type server struct {
 
 var listening = regexp.MustCompile(`listening on http://(\S+)`)
 
-// startServer runs bin on a free loopback port over dir and waits, at most
-// two minutes, for the line that names the address.
-func startServer(bin, dir string) (*server, error) {
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", dir, "--no-rate-limit")
+// startServer runs bin on a free loopback port over dir, with any extra
+// flags, and waits, at most two minutes, for the line that names the
+// address.
+func startServer(bin, dir string, flags ...string) (*server, error) {
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dir, "--no-rate-limit"}, flags...)...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM} // if wgbench dies, so does the server
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gorilla/websocket"
 	"github.com/weigong/weigong/catalog"
+	api "github.com/weigong/weigong/catalog/wire"
 	"github.com/weigong/weigong/feed"
 )
 
@@ -171,21 +172,16 @@ func checkUpgrade(r *http.Request) error {
 var errShuttingDown = catalog.Errorf(catalog.Internal, "shutting down")
 
 // refusal is the status and API JSON error body for a request that is not
-// upgraded.
+// upgraded, from the one code↔status table (package wire).
 func (h *Handler) refusal(err error) (int, []byte) {
-	status, code := http.StatusInternalServerError, catalog.ErrorCode(err)
+	code := catalog.ErrorCode(err)
+	status := code.Status()
 	switch {
 	case err == errShuttingDown:
 		status = http.StatusServiceUnavailable
-	case code == catalog.Unauthorized:
-		status = http.StatusUnauthorized
-	case code == catalog.Forbidden:
-		status = http.StatusForbidden
-	case code == catalog.Invalid:
-		status = http.StatusBadRequest
-	default:
+	case code == catalog.Internal:
 		h.Logger.Error("feed stream: authenticating", "err", err)
 	}
-	body, _ := json.Marshal(map[string]map[string]string{"error": {"code": string(code), "message": catalog.ErrorMessage(err)}})
+	body, _ := json.Marshal(api.ErrorBody{Error: api.ErrorDetail{Code: code, Message: catalog.ErrorMessage(err)}})
 	return status, body
 }

@@ -17,6 +17,7 @@ import { myCardsView } from './mycards.js';
 import { followersView } from './followers.js';
 import { profileView } from './profile.js';
 import { supplierView } from './supplier.js';
+import { developersView } from './developers.js';
 import { ordersView } from './orders.js';
 import { onOrders, waitingCount, start as startOrders, stop as stopOrders } from './orderstore.js';
 
@@ -32,6 +33,7 @@ const ROUTES = {
 	cards: [myCardsView, 'supplier', 'M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 13h7v7h-7z'],
 	orders: [ordersView, 'in', 'M6 3h12l2 5v13H4V8zM4 8h16M9 12h6'],
 	followers: [followersView, 'supplier', 'M8 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM1 21c0-4 3-6 7-6s7 2 7 6M16 3a4 4 0 0 1 0 8M18 15c3 .5 5 2.5 5 6'],
+	developers: [developersView, 'in'],
 	profile: [profileView, 'in', 'M12 12a5 5 0 1 0 0-10 5 5 0 0 0 0 10zM3 22c0-5 4-8 9-8s9 3 9 8'],
 };
 

@@ -1,11 +1,13 @@
-// The feed screen: renders the feed store, pages older cards in as the end
-// nears and applies live changes in place without moving what is being read.
+// The feed screen: the search box (search.js), then the feed store
+// rendered, paging older cards in as the end nears and applying live
+// changes in place without moving what is being read.
 import { h, onVisible } from './dom.js';
 import { t } from './i18n.js';
 import { feed, subscribe, loadMore, refresh } from './feedstore.js';
 import { cardView } from './cardview.js';
 import { openShare } from './share.js';
 import { openOrderForm } from './orderform.js';
+import { searchBox } from './search.js';
 
 const TOP = 40; // px from the top within which new cards simply appear
 
@@ -82,9 +84,12 @@ export function feedView() {
 	renderStatus();
 	if (feed.scrollY) requestAnimationFrame(() => scrollTo(0, feed.scrollY));
 
+	const live = h('div', {}, pill, list, status, sentinel);
+	const search = searchBox(live);
 	return {
-		el: h('section', {}, pill, list, status, sentinel),
+		el: h('section', { class: 'stack' }, search.el, live),
 		destroy() {
+			search.destroy();
 			feed.scrollY = scrollY;
 			unsubscribe();
 			watch.stop();

@@ -54,6 +54,7 @@ export function profileView(ctx) {
 			supplier && h('div', { class: 'row wrap' }, supplierBadges(me)),
 			supplier && metricsBox(me),
 			supplier ? channel(me.handle) : followingList(), form,
+			h('a', { class: 'btn', href: '#/developers', 'data-test': 'profile-developers' }, t('dev.link')),
 			h('button', { class: 'btn danger-text', 'data-test': 'profile-signout', onclick: (e) => busy(e.currentTarget, null, ctx.signOut) }, t('profile.signout'))),
 		title: t('tab.profile'),
 	};

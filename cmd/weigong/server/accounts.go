@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/weigong/weigong/catalog"
+	"github.com/weigong/weigong/catalog/wire"
 )
 
 type sessionReply struct {
@@ -90,5 +91,5 @@ func (s *Server) newTicket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"ticket": ticket, "expires_at": expires})
+	return c.Status(fiber.StatusCreated).JSON(wire.Ticket{Ticket: ticket, ExpiresAt: expires})
 }

@@ -52,6 +52,9 @@ func (s *Server) identify(c *fiber.Ctx) error {
 		}
 		return err
 	}
+	if err := checkScope(c, sess); err != nil {
+		return err
+	}
 	c.Locals(localAccount, &account)
 	c.Locals(localSession, sess)
 	return c.Next()

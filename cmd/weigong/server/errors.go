@@ -8,42 +8,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/weigong/weigong/catalog"
+	"github.com/weigong/weigong/catalog/wire"
 )
-
-// statusOf is the one table that maps domain error codes to HTTP status.
-var statusOf = map[catalog.Code]int{
-	catalog.Invalid:            fiber.StatusBadRequest,
-	catalog.Unauthorized:       fiber.StatusUnauthorized,
-	catalog.Forbidden:          fiber.StatusForbidden,
-	catalog.NotFound:           fiber.StatusNotFound,
-	catalog.Conflict:           fiber.StatusConflict,
-	catalog.PreconditionFailed: fiber.StatusPreconditionFailed,
-	catalog.TooLarge:           fiber.StatusRequestEntityTooLarge,
-	catalog.UnsupportedMedia:   fiber.StatusUnsupportedMediaType,
-	catalog.RateLimited:        fiber.StatusTooManyRequests,
-	catalog.Internal:           fiber.StatusInternalServerError,
-}
-
-// codeOfStatus maps fiber's own errors (body too large, unknown route,
-// wrong method) back to a domain code, so they get the same JSON shape.
-var codeOfStatus = map[int]catalog.Code{
-	fiber.StatusBadRequest:            catalog.Invalid,
-	fiber.StatusNotFound:              catalog.NotFound,
-	fiber.StatusMethodNotAllowed:      catalog.NotFound,
-	fiber.StatusRequestEntityTooLarge: catalog.TooLarge,
-	fiber.StatusUnsupportedMediaType:  catalog.UnsupportedMedia,
-	fiber.StatusRequestTimeout:        catalog.Invalid,
-	// Headers or URL over the read buffer: too_large, but with its own
-	// status (handleError keeps it), as the body was not the problem.
-	fiber.StatusRequestHeaderFieldsTooLarge: catalog.TooLarge,
-}
-
-type errorBody struct {
-	Error struct {
-		Code    catalog.Code `json:"code"`
-		Message string       `json:"message"`
-	} `json:"error"`
-}
 
 // handleError is fiber's ErrorHandler: every error a handler returns ends
 // here and becomes `{"error": {"code", "message"}}` with the mapped status.
@@ -51,9 +17,11 @@ type errorBody struct {
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	id := requestID(c) // errors raised before routing have none yet
 	code, message := catalog.ErrorCode(err), catalog.ErrorMessage(err)
+	// fiber's own errors (body too large, unknown route, wrong method)
+	// become the code their status stands for, in the same JSON shape.
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
-		if mapped, ok := codeOfStatus[fe.Code]; ok {
+		if mapped, ok := wire.CodeOf(fe.Code); ok {
 			code, message = mapped, fe.Message
 		}
 	}
@@ -62,14 +30,12 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 			"path", c.Path(), "err", err)
 		message = "internal error (request " + id + ")"
 	}
-	status := statusOf[code]
+	status := code.Status()
 	if fe != nil && fe.Code == fiber.StatusRequestHeaderFieldsTooLarge {
 		status = fe.Code
 		message = fmt.Sprintf("the URL and headers must be at most %d KiB together", maxHeaderBytes>>10)
 	}
-	var body errorBody
-	body.Error.Code, body.Error.Message = code, message
-	return c.Status(status).JSON(body)
+	return c.Status(status).JSON(wire.ErrorBody{Error: wire.ErrorDetail{Code: code, Message: message}})
 }
 
 // logger returns the server's logger; a nil one is replaced by the default.

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/weigong/weigong/catalog"
+	"github.com/weigong/weigong/catalog/wire"
 )
 
 // feedPage is GET /v1/feed: the cards of the suppliers the distributor
@@ -42,7 +43,7 @@ func (s *Server) feedEvents(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"events": nonNilEvents(events), "cursor": cursor})
+	return c.JSON(wire.Events{Events: nonNilEvents(events), Cursor: cursor})
 }
 
 // nonNilEvents makes an empty event list encode as [] rather than null.

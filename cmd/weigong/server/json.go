@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/weigong/weigong/catalog"
+	"github.com/weigong/weigong/catalog/wire"
 )
 
 // decodeJSON reads a JSON request body into v with a clear error for
@@ -81,11 +82,8 @@ func page(c *fiber.Ctx) (before string, limit int, err error) {
 	return before, limit, nil
 }
 
-// listReply is the shape of every paginated list.
-type listReply[T any] struct {
-	Items []T    `json:"items"`
-	Next  string `json:"next,omitempty"`
-}
+// listReply is the shape of every paginated list (wire.List).
+type listReply[T any] = wire.List[T]
 
 func list[T any](items []T, next string) listReply[T] {
 	if items == nil {

@@ -91,6 +91,6 @@ func (s *Server) htmlError(c *fiber.Ctx, err error) error {
 		s.log.Error("page failed", "request_id", requestID(c), "path", c.Path(), "err", err)
 	}
 	htmlPage(c)
-	c.Status(statusOf[code])
-	return share.RenderError(c, statusOf[code], catalog.ErrorMessage(err))
+	c.Status(code.Status())
+	return share.RenderError(c, code.Status(), catalog.ErrorMessage(err))
 }

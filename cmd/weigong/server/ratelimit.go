@@ -69,6 +69,9 @@ type limits struct {
 	signInPerIP       *limiter
 	uploads           *limiter
 	shares            *limiter
+	// webhookSends bounds pings and manual retries per account, so that
+	// no one can use the server to flood a URL of their choosing.
+	webhookSends *limiter
 }
 
 func newLimits(enabled bool) limits {
@@ -81,5 +84,6 @@ func newLimits(enabled bool) limits {
 		signInPerIP:       newLimiter(300),
 		uploads:           newLimiter(120),
 		shares:            newLimiter(120),
+		webhookSends:      newLimiter(60),
 	}
 }

@@ -8,10 +8,11 @@ func (s *Server) routes() {
 
 	app.Get("/healthz", s.health)
 	app.Get("/robots.txt", robots)
-	app.Get("/media/:image/:file", s.media)
+	app.Get("/media/:image/:file", publicCORS, s.media)
 	app.Get("/c/:handle", s.channelPage)
 	app.Get("/c/:handle/qr.png", s.channelQR)
 	app.Get("/s/page.js", sharePageScript)
+	app.Get("/embed/weigong.js", embedScript)
 	app.Get("/s/:id", s.sharePage)
 	app.Get("/s/:id/collage.jpg", s.shareCollage)
 	app.Get("/s/:id/images/:n/:file", s.sharePhoto)
@@ -21,6 +22,7 @@ func (s *Server) routes() {
 	// get in their way; every other /v1 route identifies its caller.
 	open := app.Group("/v1", noStore)
 	open.Get("/openapi.json", s.openAPI)
+	open.Get("/public/shares/:id", s.publicShare)
 	open.Post("/accounts", s.sessionForm, s.signUp)
 	open.Post("/sessions", s.sessionForm, s.signIn)
 	open.Get("/sessions/current", s.currentSession)
@@ -37,9 +39,9 @@ func (s *Server) routes() {
 	v1.Patch("/cards/:id", requireAuth, s.conditions, s.updateCard)
 	v1.Delete("/cards/:id", requireAuth, s.conditions, s.withdrawCard)
 
-	v1.Get("/suppliers/:supplier", s.getSupplier)
+	v1.Get("/suppliers/:supplier", anonymousCORS, s.getSupplier)
 	v1.Get("/suppliers/:supplier/metrics", s.supplierMetrics)
-	v1.Get("/suppliers/:supplier/cards", s.supplierCards)
+	v1.Get("/suppliers/:supplier/cards", anonymousCORS, s.supplierCards)
 	v1.Put("/suppliers/:supplier/follow", requireAuth, s.follow)
 	v1.Delete("/suppliers/:supplier/follow", requireAuth, s.unfollow)
 	v1.Get("/me/following", requireAuth, s.following)
@@ -56,4 +58,6 @@ func (s *Server) routes() {
 	v1.Delete("/shares/:id", requireAuth, s.deleteShare)
 
 	s.orderRoutes(v1)
+	s.keyRoutes(v1)
+	s.webhookRoutes(v1)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/weigong/weigong/assets"
 	"github.com/weigong/weigong/catalog"
 	"github.com/weigong/weigong/feed"
+	"github.com/weigong/weigong/feed/webhook"
 	"github.com/weigong/weigong/share"
 )
 
@@ -40,6 +41,8 @@ type Deps struct {
 	Pipeline *assets.Pipeline
 	Blobs    assets.BlobStore
 	Shares   *share.Service
+	// Webhooks serves /v1/webhooks; nil answers 404 there.
+	Webhooks *webhook.Service
 	Log      *slog.Logger
 }
 
@@ -53,6 +56,7 @@ type Server struct {
 	pipeline *assets.Pipeline
 	blobs    assets.BlobStore
 	shares   *share.Service
+	webhooks *webhook.Service
 	collages *share.Collages
 	limits   limits
 	uploads  *uploadSlots
@@ -78,7 +82,7 @@ const (
 // New builds the fiber app with every route.
 func New(cfg Config, d Deps) *Server {
 	s := &Server{cfg: cfg, log: newLogger(d.Log), catalog: d.Catalog, feed: d.Feed,
-		pipeline: d.Pipeline, blobs: d.Blobs, shares: d.Shares, collages: &share.Collages{Blobs: d.Blobs},
+		pipeline: d.Pipeline, blobs: d.Blobs, shares: d.Shares, webhooks: d.Webhooks, collages: &share.Collages{Blobs: d.Blobs},
 		limits: newLimits(cfg.RateLimits), uploads: newUploadSlots()}
 	s.watermarks = &share.Watermarks{Collages: s.collages}
 	s.app = fiber.New(fiber.Config{

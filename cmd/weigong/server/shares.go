@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/weigong/weigong/catalog"
+	"github.com/weigong/weigong/catalog/wire"
 	"github.com/weigong/weigong/share"
 )
 
@@ -115,7 +116,7 @@ func (s *Server) shareJPEG(c *fiber.Ctx, render func(context.Context, share.Page
 	}
 	if p.Gone {
 		c.Set(fiber.HeaderCacheControl, "no-cache")
-		return c.Status(fiber.StatusGone).JSON(fiber.Map{"error": fiber.Map{"code": catalog.NotFound, "message": "this product is no longer available"}})
+		return c.Status(fiber.StatusGone).JSON(wire.ErrorBody{Error: wire.ErrorDetail{Code: catalog.NotFound, Message: "this product is no longer available"}})
 	}
 	card, err := s.catalog.Cards.Card(ctx, p.Share.CardID)
 	if err != nil {

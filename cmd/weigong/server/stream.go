@@ -16,15 +16,14 @@ func (s *Server) StreamAuth(r *http.Request) (catalog.Account, string, error) {
 	ctx := r.Context()
 	if ticket := r.URL.Query().Get("ticket"); ticket != "" {
 		a, parent, err := s.catalog.RedeemTicket(ctx, ticket)
-		return a, parent.TokenHash, err
+		return streamAccount(a, parent, err)
 	}
 	if h := r.Header.Get("Authorization"); h != "" {
 		token, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok {
 			return catalog.Account{}, "", catalog.Errorf(catalog.Unauthorized, "Authorization must be a Bearer token")
 		}
-		a, sess, err := s.catalog.Authenticate(ctx, strings.TrimSpace(token))
-		return a, sess.TokenHash, err
+		return streamAccount(s.catalog.Authenticate(ctx, strings.TrimSpace(token)))
 	}
 	cookie, err := r.Cookie(CookieName)
 	if err != nil || cookie.Value == "" {
@@ -37,6 +36,16 @@ func (s *Server) StreamAuth(r *http.Request) (catalog.Account, string, error) {
 	if !s.OriginAllowed(r.Header.Get("Origin"), scheme, r.Host) {
 		return catalog.Account{}, "", catalog.Errorf(catalog.Forbidden, "cross-origin websocket refused")
 	}
-	a, sess, err := s.catalog.Authenticate(ctx, cookie.Value)
-	return a, sess.TokenHash, err
+	return streamAccount(s.catalog.Authenticate(ctx, cookie.Value))
+}
+
+// streamAccount refuses an app key without feed:read, before the upgrade.
+func streamAccount(a catalog.Account, sess catalog.Session, err error) (catalog.Account, string, error) {
+	if err == nil && !sess.Allows(catalog.ScopeFeedRead) {
+		err = catalog.Errorf(catalog.Forbidden, "this app key lacks the scope %s", catalog.ScopeFeedRead)
+	}
+	if err != nil {
+		return catalog.Account{}, "", err
+	}
+	return a, sess.TokenHash, nil
 }

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/weigong/weigong/catalog"
+	"github.com/weigong/weigong/catalog/wire"
 )
 
 // getSupplier shows a supplier's public profile; its contact only to its
@@ -47,7 +48,7 @@ func (s *Server) follow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"state": f.State})
+	return c.JSON(wire.FollowState{State: string(f.State)})
 }
 
 func (s *Server) unfollow(c *fiber.Ctx) error {

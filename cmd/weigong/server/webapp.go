@@ -73,7 +73,10 @@ func appHeaders(c *fiber.Ctx) error {
 // path that ends a session; one question to the server cannot be wrong.
 func (s *Server) currentSession(c *fiber.Ctx) error {
 	if token, fromCookie := credentials(c); token != "" {
-		account, _, err := s.catalog.Authenticate(c.UserContext(), token)
+		account, sess, err := s.catalog.Authenticate(c.UserContext(), token)
+		if err == nil {
+			err = checkScope(c, sess)
+		}
 		switch {
 		case err == nil:
 			return c.JSON(fiber.Map{"signed_in": true, "account": account.PrivateView()})
