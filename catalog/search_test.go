@@ -439,3 +439,29 @@ func TestService_Search_EarlyAccess(t *testing.T) {
 	}
 	e.wantFound(standard, "抢先", "抢先真丝围巾")
 }
+
+// TestService_Search_LongQuery ensures a long pasted phrase reads at most
+// MaxQueryTokens index lists, every term among them, and still finds
+// exactly the cards that hold it: the text check covers the bigrams the
+// index did not read.
+func TestService_Search_LongQuery(t *testing.T) {
+	e := newEnv(t)
+	s := e.account(catalog.RoleSupplier, "silk_mill")
+	d := e.account(catalog.RoleDistributor, "xiao_li")
+	e.follow(d, s)
+	long := "今年夏天最火的法式复古碎花连衣裙，真丝面料，透气舒适，一件代发，支持七天无理由退换"
+	e.post(s, searchCard{"法式碎花裙", long, nil})
+	// The same characters, two of them swapped in the middle.
+	e.post(s, searchCard{"另一条裙子", "今年夏天最火的法式复古碎花连衣裙，真丝面料，气透舒适，一件代发，支持七天无理由退换", nil})
+
+	text, err := catalog.ParseSearch(long + " silk 2024")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(text.Tokens) != catalog.MaxQueryTokens || !slices.Contains(text.Tokens, "silk") || !slices.Contains(text.Tokens, "2024") {
+		t.Errorf("tokens %q: want %d, with every term's", text.Tokens, catalog.MaxQueryTokens)
+	}
+	e.wantFound(d, long, "法式碎花裙")
+	e.wantFound(d, "碎花连衣裙，真丝面料，透气舒适", "法式碎花裙")
+	e.wantFound(d, "法式复古碎花连衣裙", "法式碎花裙", "另一条裙子")
+}

@@ -14,8 +14,9 @@ import (
 //   - Chinese, Japanese and Korean text (CJK runs) gives every character
 //     and every pair of adjacent characters (bigram). A query of one
 //     character reads that character's postings; a longer one intersects
-//     the postings of its bigrams and is then checked as a real substring
-//     of the card's text, so there are no false positives.
+//     the postings of its bigrams (at most MaxQueryTokens of them in one
+//     query) and is then checked as a real substring of the card's text,
+//     so there are no false positives.
 //   - Other letters and digits form words; a word gives its prefixes of 1
 //     to MaxPrefixLen characters. A query word reads the postings of its
 //     prefix (cut to MaxPrefixLen) and, when longer, is checked against the
@@ -41,6 +42,11 @@ const (
 	MaxQueryLen = 100
 	// MaxQueryTerms bounds the words and CJK runs of one query.
 	MaxQueryTerms = 8
+	// MaxQueryTokens bounds the index lists a query reads per supplier,
+	// since each costs a seek per followed supplier: a long CJK run (a
+	// pasted title) has many bigrams, but a few spread over it already
+	// single out its cards, and the text check does the rest.
+	MaxQueryTokens = 8
 )
 
 // tagPrefix starts the token of a tag filter; no text token starts with it,
@@ -117,7 +123,7 @@ func ParseSearch(q string) (SearchText, error) {
 		return SearchText{}, Errorf(Invalid, "q must be valid UTF-8 of at most %d characters", MaxQueryLen)
 	}
 	var s SearchText
-	set := map[string]struct{}{}
+	var perTerm [][]string
 	eachSegment(q, func(runes []rune, cjk bool) {
 		term := string(runes)
 		if cjk {
@@ -125,22 +131,18 @@ func ParseSearch(q string) (SearchText, error) {
 		} else {
 			s.words = append(s.words, term)
 		}
-		for _, tok := range queryTokens(runes, cjk) {
-			set[tok] = struct{}{}
-		}
+		perTerm = append(perTerm, queryTokens(runes, cjk))
 	})
 	if len(s.runs)+len(s.words) > MaxQueryTerms {
 		return SearchText{}, Errorf(Invalid, "q has at most %d words", MaxQueryTerms)
 	}
-	for tok := range set {
-		s.Tokens = append(s.Tokens, tok)
-	}
-	slices.Sort(s.Tokens)
+	s.Tokens = pickTokens(perTerm)
 	return s, nil
 }
 
-// queryTokens returns the index tokens one query term needs: a single CJK
-// character itself, the bigrams of a longer CJK run, a word's prefix.
+// queryTokens returns the index tokens one query term carries: a single
+// CJK character itself, the bigrams of a longer CJK run (those that do not
+// overlap first, so that the first few cover the run), a word's prefix.
 func queryTokens(runes []rune, cjk bool) []string {
 	switch {
 	case !cjk:
@@ -149,9 +151,31 @@ func queryTokens(runes []rune, cjk bool) []string {
 		return []string{string(runes)}
 	}
 	tokens := make([]string, 0, len(runes)-1)
-	for i := 0; i+1 < len(runes); i++ {
-		tokens = append(tokens, string(runes[i:i+2]))
+	for _, start := range []int{0, 1} {
+		for i := start; i+1 < len(runes); i += 2 {
+			tokens = append(tokens, string(runes[i:i+2]))
+		}
 	}
+	return tokens
+}
+
+// pickTokens takes up to MaxQueryTokens distinct tokens, one from each
+// term in turn, so that every term is read from the index; sorted.
+func pickTokens(perTerm [][]string) []string {
+	set := map[string]struct{}{}
+	for round, more := 0, true; more && len(set) < MaxQueryTokens; round++ {
+		more = false
+		for _, tokens := range perTerm {
+			if round < len(tokens) && len(set) < MaxQueryTokens {
+				set[tokens[round]], more = struct{}{}, true
+			}
+		}
+	}
+	tokens := make([]string, 0, len(set))
+	for tok := range set {
+		tokens = append(tokens, tok)
+	}
+	slices.Sort(tokens)
 	return tokens
 }
 
