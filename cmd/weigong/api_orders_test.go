@@ -258,3 +258,28 @@ func TestAPI_SupplierStream_FollowRequested(t *testing.T) {
 		t.Fatalf("the supplier's events lack follow.requested: %s", events)
 	}
 }
+
+// TestAPI_Orders_DeliveryAndCompletionSurviveRestarts ensures the other
+// server moves happen across restarts too: a shipped order is delivered 10
+// days after its shipment and completed when its after-sales window ends,
+// each time on a node started after the clock moved.
+func TestAPI_Orders_DeliveryAndCompletionSurviveRestarts(t *testing.T) {
+	data := t.TempDir()
+	clock := &fakeClock{now: time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)}
+	opts := func(c *serveConfig) { c.clock, c.sweepEvery = clock.Now, 20*time.Millisecond }
+	n := startNode(t, data, opts)
+	w := newOrderWorld(t, n, "later", nil)
+	var o orderReply
+	w.place(1, nil).decode(t, &o)
+	n.must(200, "POST", "/v1/orders/"+o.ID+"/accept", w.sup.Token, nil)
+	n.must(201, "POST", "/v1/orders/"+o.ID+"/shipments", w.sup.Token, map[string]string{"carrier": "SF", "tracking_number": "R-1"})
+	for _, step := range []struct {
+		after time.Duration
+		state string
+	}{{10 * 24 * time.Hour, "delivered"}, {7 * 24 * time.Hour, "completed"}} {
+		n.Stop()
+		clock.Set(clock.Now().Add(step.after))
+		n = startNode(t, data, opts)
+		waitState(t, n, w.dist, o.ID, step.state)
+	}
+}
