@@ -75,6 +75,21 @@ func TestFlusher_CoalescesBurstsOnly(t *testing.T) {
 	if d := time.Since(start); d >= interval/2 {
 		t.Fatalf("quiet change waited %v", d)
 	}
+	// The writer that sent the first frame keeps the connection until it
+	// returns; frames queued before then go out with it, not through the
+	// flusher. Wait (bounded) until it let go, so the burst below is the
+	// flusher's to hold.
+	for deadline := time.Now().Add(time.Second); ; time.Sleep(time.Millisecond) {
+		c.mu.Lock()
+		busy := c.busy
+		c.mu.Unlock()
+		if !busy {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the writer kept the connection for a second")
+		}
+	}
 
 	for _, f := range []string{`{"n":2}`, `{"n":3}`, `{"n":4}`} {
 		c.Send([]byte(f))
