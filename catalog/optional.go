@@ -16,14 +16,20 @@ type OptionalPrice struct {
 // UnmarshalJSON records that the field was present, and its value.
 func (o *OptionalPrice) UnmarshalJSON(b []byte) error {
 	o.Set = true
+	return decodeOptionalInt(b, &o.Value, "floor_price must be an integer number of fen or null")
+}
+
+// decodeOptionalInt reads null (nil) or an integer into value; anything
+// else is Invalid with message. OptionalPrice and OptionalStock share it.
+func decodeOptionalInt(b []byte, value **int64, message string) error {
 	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
-		o.Value = nil
+		*value = nil
 		return nil
 	}
 	var v int64
 	if err := json.Unmarshal(b, &v); err != nil {
-		return Errorf(Invalid, "floor_price must be an integer number of fen or null")
+		return Errorf(Invalid, "%s", message)
 	}
-	o.Value = &v
+	*value = &v
 	return nil
 }

@@ -1,8 +1,6 @@
 package catalog
 
 import (
-	"bytes"
-	"encoding/json"
 	"unicode/utf8"
 )
 
@@ -29,16 +27,7 @@ type OptionalStock struct {
 // UnmarshalJSON records that the field was present, and its value.
 func (o *OptionalStock) UnmarshalJSON(b []byte) error {
 	o.Set = true
-	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
-		o.Value = nil
-		return nil
-	}
-	var v int64
-	if err := json.Unmarshal(b, &v); err != nil {
-		return Errorf(Invalid, "stock must be an integer number of pieces or null")
-	}
-	o.Value = &v
-	return nil
+	return decodeOptionalInt(b, &o.Value, "stock must be an integer number of pieces or null")
 }
 
 // TracksStock reports whether any of the card's stock is counted.
