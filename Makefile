@@ -12,8 +12,11 @@ run:
 build:
 	$(GO) build -o $(BIN) ./cmd/weigong
 
+# test runs beside a private PostgreSQL (cmd/withpg: initdb + pg_ctl on a
+# temporary directory, stopped afterwards) shared by every test binary.
 test:
-	$(GO) test -race -count=1 -timeout 20m ./...
+	$(GO) build -o bin/withpg ./cmd/withpg
+	bin/withpg -- $(GO) test -race -count=1 -timeout 30m ./...
 
 lint:
 	$(GO) vet ./...
