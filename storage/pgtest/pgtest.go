@@ -45,20 +45,34 @@ const EnvURL = "WEIGONG_TEST_POSTGRES"
 //
 //	func TestMain(m *testing.M) { pgtest.Main(m) }
 func Main(m *testing.M) {
-	if os.Getenv(EnvURL) != "" {
-		os.Exit(m.Run())
-	}
-	srv, err := Start("")
+	stop, err := Setup()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "pgtest:", err)
 		os.Exit(1)
 	}
-	os.Setenv(EnvURL, srv.URL())
 	code := m.Run()
-	if err := srv.Stop(); err != nil {
-		fmt.Fprintln(os.Stderr, "pgtest:", err)
-	}
+	stop()
 	os.Exit(code)
+}
+
+// Setup is Main's first half, for a TestMain that does more: unless
+// EnvURL is set, it starts a cluster and sets EnvURL. The returned stop
+// function stops that cluster (and does nothing otherwise).
+func Setup() (stop func(), err error) {
+	if os.Getenv(EnvURL) != "" {
+		return func() {}, nil
+	}
+	srv, err := Start("")
+	if err != nil {
+		return nil, err
+	}
+	os.Setenv(EnvURL, srv.URL())
+	return func() {
+		if err := srv.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "pgtest:", err)
+		}
+		os.Unsetenv(EnvURL)
+	}, nil
 }
 
 // Server is a PostgreSQL cluster started by Start.
