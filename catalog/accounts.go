@@ -3,19 +3,17 @@ package catalog
 import (
 	"context"
 	"strings"
+
+	"github.com/weigong/weigong/catalog/wire"
 )
 
-// SignUpInput is the body of POST /v1/accounts.
-type SignUpInput struct {
-	Role     Role   `json:"role"`
-	Handle   string `json:"handle"`
-	Password string `json:"password"`
-	Name     string `json:"name"`
-}
+// SignUpInput is the body of POST /v1/accounts (wire.SignUp).
+type SignUpInput = wire.SignUp
 
 // SignUp creates an account and signs it in, returning its first token.
 func (s *Service) SignUp(ctx context.Context, in SignUpInput) (Account, string, error) {
-	if in.Role != RoleSupplier && in.Role != RoleDistributor {
+	role := Role(in.Role)
+	if role != RoleSupplier && role != RoleDistributor {
 		return Account{}, "", Errorf(Invalid, `role must be "supplier" or "distributor"`)
 	}
 	if err := ValidateHandle(in.Handle); err != nil {
@@ -27,7 +25,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (Account, string, 
 	if err := validateText("name", in.Name, MaxNameLen); err != nil {
 		return Account{}, "", err
 	}
-	a := Account{ID: s.NewID(), Role: in.Role, Handle: in.Handle, Name: in.Name, CreatedAt: s.Now()}
+	a := Account{ID: s.NewID(), Role: role, Handle: in.Handle, Name: in.Name, CreatedAt: s.Now()}
 	if a.Name == "" {
 		a.Name = a.Handle
 	}

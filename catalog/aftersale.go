@@ -85,48 +85,24 @@ func (a AfterSale) Due() time.Time {
 // refunds reports whether the kind pays money back.
 func (k AfterSaleKind) refunds() bool { return k == KindRefund || k == KindReturnRefund }
 
-// AfterSaleView is an after-sale case as its two parties see it.
-type AfterSaleView struct {
-	ID               string         `json:"id"`
-	OrderID          string         `json:"order_id"`
-	Kind             AfterSaleKind  `json:"kind"`
-	Lines            []ShipmentLine `json:"lines"`
-	Reason           string         `json:"reason"`
-	Category         string         `json:"category"`
-	Amount           int64          `json:"amount"`
-	EvidenceImageIDs []string       `json:"evidence_image_ids"`
-	State            AfterSaleState `json:"state"`
-	RejectReason     string         `json:"reject_reason,omitempty"`
-	ReturnShipment   *Parcel        `json:"return_shipment,omitempty"`
-	Reshipment       *Parcel        `json:"reshipment,omitempty"`
-	CreatedAt        time.Time      `json:"created_at"`
-	UpdatedAt        time.Time      `json:"updated_at"`
-	Version          int64          `json:"version"`
-}
+// AfterSaleView is an after-sale case as its two parties see it
+// (wire.AfterSale).
+type AfterSaleView = wire.AfterSale
 
 // ViewAfterSale renders a case.
 func ViewAfterSale(a AfterSale) AfterSaleView {
-	return AfterSaleView{ID: a.ID, OrderID: a.OrderID, Kind: a.Kind, Lines: nonNilSlice(a.Lines), Reason: a.Reason, Category: a.Category,
-		Amount: a.Amount, EvidenceImageIDs: nonNil(a.EvidenceImageIDs), State: a.State, RejectReason: a.RejectReason,
+	return AfterSaleView{ID: a.ID, OrderID: a.OrderID, Kind: string(a.Kind), Lines: nonNilSlice(a.Lines), Reason: a.Reason, Category: a.Category,
+		Amount: a.Amount, EvidenceImageIDs: nonNil(a.EvidenceImageIDs), State: string(a.State), RejectReason: a.RejectReason,
 		ReturnShipment: a.ReturnShipment, Reshipment: a.Reshipment, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,
 		Version: a.Version}
 }
 
-// AfterSaleInput is the body of POST /v1/orders/{id}/aftersales.
-type AfterSaleInput struct {
-	Kind             AfterSaleKind  `json:"kind"`
-	Lines            []ShipmentLine `json:"lines"`
-	Reason           string         `json:"reason"`
-	Category         string         `json:"category"`
-	Amount           *int64         `json:"amount"`
-	EvidenceImageIDs []string       `json:"evidence_image_ids"`
-}
+// AfterSaleInput is the body of POST /v1/orders/{id}/aftersales
+// (wire.AfterSaleInput); Kind is one of the AfterSaleKinds.
+type AfterSaleInput = wire.AfterSaleInput
 
-// ParcelInput is the body of the return and reship moves.
-type ParcelInput struct {
-	Carrier        string `json:"carrier"`
-	TrackingNumber string `json:"tracking_number"`
-}
+// ParcelInput is the body of the return and reship moves (wire.ParcelInput).
+type ParcelInput = wire.ParcelInput
 
 // OpenAfterSale opens a case on one of the distributor's orders. Returns
 // and exchanges need a shipment; every case must come within the
@@ -149,7 +125,7 @@ func (s *Service) OpenAfterSale(ctx context.Context, a Account, orderID string, 
 			return AfterSaleView{}, Errorf(Forbidden, "only the order's distributor opens after-sales")
 		}
 		now := s.Now()
-		if err := afterSaleAllowed(o, in.Kind, now); err != nil {
+		if err := afterSaleAllowed(o, AfterSaleKind(in.Kind), now); err != nil {
 			return AfterSaleView{}, err
 		}
 		for i, id := range in.EvidenceImageIDs {
@@ -166,7 +142,7 @@ func (s *Service) OpenAfterSale(ctx context.Context, a Account, orderID string, 
 			return AfterSaleView{}, err
 		}
 		as := AfterSale{ID: s.NewID(), OrderID: o.ID, SupplierID: o.SupplierID, DistributorID: o.DistributorID,
-			Kind: in.Kind, Lines: in.Lines, Reason: in.Reason, Category: orDefault(in.Category, "other"), Amount: amount, EvidenceImageIDs: in.EvidenceImageIDs,
+			Kind: AfterSaleKind(in.Kind), Lines: in.Lines, Reason: in.Reason, Category: orDefault(in.Category, "other"), Amount: amount, EvidenceImageIDs: in.EvidenceImageIDs,
 			State: ASRequested, CreatedAt: now, UpdatedAt: now, Version: 1}
 		if _, err := tx.SaveAfterSale(as, AfterSaleUpdatedChange); err != nil {
 			return AfterSaleView{}, err
@@ -176,7 +152,7 @@ func (s *Service) OpenAfterSale(ctx context.Context, a Account, orderID string, 
 }
 
 func validateAfterSaleInput(in AfterSaleInput) error {
-	switch in.Kind {
+	switch AfterSaleKind(in.Kind) {
 	case KindRefund, KindReturnRefund, KindExchange, KindReissue:
 	default:
 		return Errorf(Invalid, "kind must be refund, return_refund, exchange or reissue")
@@ -195,7 +171,7 @@ func validateAfterSaleInput(in AfterSaleInput) error {
 	if len(in.EvidenceImageIDs) > MaxEvidenceImages {
 		return Errorf(Invalid, "at most %d evidence images", MaxEvidenceImages)
 	}
-	if in.Amount != nil && (!in.Kind.refunds() || *in.Amount < 1) {
+	if in.Amount != nil && (!AfterSaleKind(in.Kind).refunds() || *in.Amount < 1) {
 		return Errorf(Invalid, "amount is a positive number of fen, for refunds only")
 	}
 	return nil
@@ -241,7 +217,7 @@ func afterSaleAmount(tx Tx, o Order, in AfterSaleInput) (int64, error) {
 		seen[l.Line] = true
 		cost += ol.UnitPrice * int64(l.Qty)
 	}
-	if !in.Kind.refunds() {
+	if !AfterSaleKind(in.Kind).refunds() {
 		return 0, nil
 	}
 	amount := cost

@@ -85,11 +85,9 @@ type KeyStore interface {
 	TouchAppKey(ctx context.Context, hash string, at time.Time) error
 }
 
-// AppKeyInput is the body of POST /v1/keys.
-type AppKeyInput struct {
-	Name   string  `json:"name"`
-	Scopes []Scope `json:"scopes"`
-}
+// AppKeyInput is the body of POST /v1/keys (wire.AppKeyInput); its
+// scopes are Scope names.
+type AppKeyInput = wire.AppKeyInput
 
 // CreateAppKey makes a key for the caller and returns it with the key
 // itself, which is never shown again. Only a signed-in account may make
@@ -214,8 +212,8 @@ func validateAppKey(in AppKeyInput) error {
 	if len(in.Scopes) == 0 || len(in.Scopes) > 2*len(AllScopes) {
 		return Errorf(Invalid, "scopes must name at least one of %s", scopeList())
 	}
-	for _, sc := range in.Scopes {
-		if sc == ScopeAccountOnly || !slices.Contains(AllScopes, sc) {
+	for _, name := range in.Scopes {
+		if sc := Scope(name); sc == ScopeAccountOnly || !slices.Contains(AllScopes, sc) {
 			return Errorf(Invalid, "unknown scope; scopes are %s", scopeList())
 		}
 	}
@@ -223,10 +221,10 @@ func validateAppKey(in AppKeyInput) error {
 }
 
 // normalScopes sorts scopes in AllScopes order without repeats.
-func normalScopes(in []Scope) []Scope {
+func normalScopes(in []string) []Scope {
 	out := make([]Scope, 0, len(in))
 	for _, sc := range AllScopes {
-		if slices.Contains(in, sc) {
+		if slices.Contains(in, string(sc)) {
 			out = append(out, sc)
 		}
 	}

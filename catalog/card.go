@@ -79,22 +79,12 @@ func (c Card) CostFor(level string) int64 {
 }
 
 // CardInput is what a supplier sends to create a card, or the fields it
-// changes in a PATCH (nil means "leave as is").
-type CardInput struct {
-	Title        *string           `json:"title"`
-	Description  *string           `json:"description"`
-	ImageIDs     *[]string         `json:"image_ids"`
-	CostPrice    *int64            `json:"cost_price"`
-	RetailPrice  *int64            `json:"retail_price"`
-	FloorPrice   OptionalPrice     `json:"floor_price"`
-	LevelPrices  *map[string]int64 `json:"level_prices"`
-	VolumePrices *[]VolumePrice    `json:"volume_prices"`
-	Tags         *[]string         `json:"tags"`
-	SoldOut      *bool             `json:"sold_out"`
-	Stock        OptionalStock     `json:"stock"`
-	Variants     *[]Variant        `json:"variants"`
-	EarlyAccess  *EarlyAccess      `json:"early_access"`
-}
+// changes in a PATCH (nil means "leave as is"): wire.CardInput.
+type CardInput = wire.CardInput
+
+// OptionalPrice is the floor_price field of a card patch: absent, null
+// (remove) or a number of fen (wire.OptionalPrice).
+type OptionalPrice = wire.OptionalPrice
 
 // validateCard checks a card's fields after a create or a patch has been
 // applied, against its supplier's levels.

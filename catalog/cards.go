@@ -26,10 +26,11 @@ func (s *Service) CreateCard(ctx context.Context, supplier Account, in CardInput
 			return CardView{}, err
 		}
 		if in.EarlyAccess != nil {
-			if err := validateEarlyAccess(in.EarlyAccess, supplier); err != nil {
+			early := EarlyAccess(*in.EarlyAccess)
+			if err := validateEarlyAccess(&early, supplier); err != nil {
 				return CardView{}, err
 			}
-			c.EarlyAccess, c.ReleaseAt = in.EarlyAccess, releaseAt(now, in.EarlyAccess)
+			c.EarlyAccess, c.ReleaseAt = &early, releaseAt(now, &early)
 		}
 		if _, err := tx.SaveCard(c, CardPublished); err != nil {
 			return CardView{}, err
@@ -137,7 +138,12 @@ func applyCardInput(tx Tx, c *Card, supplier Account, in CardInput) error {
 	if in.Stock.Set {
 		c.Stock = in.Stock.Value
 	}
-	setIf(&c.Variants, in.Variants)
+	if in.Variants != nil {
+		c.Variants = make([]Variant, len(*in.Variants))
+		for i, v := range *in.Variants {
+			c.Variants[i] = Variant(v)
+		}
+	}
 	if in.ImageIDs != nil {
 		images, err := ownImages(tx, supplier, *in.ImageIDs)
 		if err != nil {

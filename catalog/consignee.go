@@ -2,23 +2,17 @@ package catalog
 
 import (
 	"strings"
-	"unicode/utf8"
+
+	"github.com/weigong/weigong/catalog/wire"
 )
 
-// Consignee is the end buyer an order ships to: personal data of someone
-// who has no account. It is stored encrypted at rest, shown whole only in
-// the order's detail to its two parties, masked everywhere else (Masked),
-// never logged, and erased to its masked form 30 days after the order
-// ends (API.md part 2, "Orders").
-type Consignee struct {
-	Name     string `json:"name"`
-	Phone    string `json:"phone"`
-	Province string `json:"province"`
-	City     string `json:"city"`
-	District string `json:"district"`
-	Address  string `json:"address"`
-	Postcode string `json:"postcode,omitempty"`
-}
+// Consignee is the end buyer an order ships to (wire.Consignee): personal
+// data of someone who has no account. It is stored encrypted at rest,
+// shown whole only in the order's detail to its two parties, masked
+// everywhere else (Masked), never logged (its String is a placeholder),
+// and erased to its masked form 30 days after the order ends (API.md
+// part 2, "Orders").
+type Consignee = wire.Consignee
 
 // Limits on consignee fields, in characters.
 const (
@@ -29,15 +23,9 @@ const (
 	maxPostcode         = 10
 )
 
-// String never shows the consignee: a Consignee that reaches a log line by
-// mistake prints as a placeholder, not as a stranger's address.
-func (c Consignee) String() string { return "[consignee]" }
-
-// GoString is String for %#v.
-func (c Consignee) GoString() string { return c.String() }
-
-// validate checks every field; messages name the field, never its value.
-func (c Consignee) validate() error {
+// validateConsignee checks every field; messages name the field, never
+// its value.
+func validateConsignee(c Consignee) error {
 	fields := []struct {
 		name, value string
 		max         int
@@ -76,35 +64,4 @@ func (c Consignee) validate() error {
 		return Errorf(Invalid, "consignee.phone needs at least 5 digits")
 	}
 	return nil
-}
-
-// Masked is the consignee as lists, events and webhooks show it: the
-// name's first character then *, the phone's first 3 and last 4 digits
-// (138****1234), the province and city only.
-func (c Consignee) Masked() Consignee {
-	return Consignee{Name: maskName(c.Name), Phone: maskPhone(c.Phone), Province: c.Province, City: c.City}
-}
-
-func maskName(name string) string {
-	r, size := utf8.DecodeRuneInString(name)
-	if size == 0 {
-		return ""
-	}
-	if utf8.RuneCountInString(name) == 1 {
-		return "*"
-	}
-	return string(r) + strings.Repeat("*", min(utf8.RuneCountInString(name)-1, 3))
-}
-
-func maskPhone(phone string) string {
-	var digits []rune
-	for _, r := range phone {
-		if r >= '0' && r <= '9' {
-			digits = append(digits, r)
-		}
-	}
-	if len(digits) < 8 {
-		return strings.Repeat("*", len(digits))
-	}
-	return string(digits[:3]) + "****" + string(digits[len(digits)-4:])
 }

@@ -10,8 +10,8 @@ import (
 // access"). Until the window ends the card does not exist for anyone else,
 // on any surface; at the end they get card.published, once.
 type EarlyAccess struct {
-	Level string `json:"level"`
-	Hours int    `json:"hours"`
+	Level string
+	Hours int
 }
 
 // MaxEarlyHours is the longest early-access window: a week.

@@ -26,15 +26,10 @@ const (
 	Internal           = wire.Internal
 )
 
-// Error is the one error type that crosses package boundaries. Its Message
-// is shown to the caller as is, so it must never contain a cost price or
-// any internal detail.
-type Error struct {
-	Code    Code
-	Message string
-}
-
-func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
+// Error is the one error type that crosses package boundaries
+// (wire.Error). Its Message is shown to the caller as is, so it must never
+// contain a cost price or any internal detail.
+type Error = wire.Error
 
 // Errorf returns an *Error with a formatted message.
 func Errorf(code Code, format string, args ...any) *Error {

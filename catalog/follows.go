@@ -2,7 +2,8 @@ package catalog
 
 import (
 	"context"
-	"time"
+
+	"github.com/weigong/weigong/catalog/wire"
 )
 
 // FollowSupplier makes distributor follow a supplier: active at once under
@@ -64,11 +65,9 @@ func (s *Service) Unfollow(ctx context.Context, distributor Account, supplierID 
 	return err
 }
 
-// FollowerInput is the body of PATCH /v1/me/followers/{id}.
-type FollowerInput struct {
-	State *FollowState `json:"state"`
-	Level *string      `json:"level"`
-}
+// FollowerInput is the body of PATCH /v1/me/followers/{id}
+// (wire.FollowerPatch); State is StateActive or StateBlocked.
+type FollowerInput = wire.FollowerPatch
 
 // UpdateFollower lets a supplier approve, block or unblock a follower, or
 // move it to another level, honouring If-Match against the follow's
@@ -110,10 +109,10 @@ func (s *Service) UpdateFollower(ctx context.Context, supplier Account, distribu
 func applyFollowerInput(f Follow, supplier Account, in FollowerInput) (Follow, error) {
 	before := f
 	if in.State != nil {
-		if *in.State != StateActive && *in.State != StateBlocked {
+		if state := FollowState(*in.State); state != StateActive && state != StateBlocked {
 			return Follow{}, Errorf(Invalid, `state must be "active" or "blocked"`)
 		}
-		f.State = *in.State
+		f.State = FollowState(*in.State)
 	}
 	if f.ManualLevel == "" {
 		f.ManualLevel = f.Level
@@ -131,12 +130,8 @@ func applyFollowerInput(f Follow, supplier Account, in FollowerInput) (Follow, e
 	return f, nil
 }
 
-// FollowingItem is one entry of GET /v1/me/following.
-type FollowingItem struct {
-	Supplier AccountView `json:"supplier"`
-	State    FollowState `json:"state"`
-	Level    string      `json:"level"`
-}
+// FollowingItem is one entry of GET /v1/me/following (wire.Following).
+type FollowingItem = wire.Following
 
 // Following lists the suppliers a distributor follows, in any state.
 func (s *Service) Following(ctx context.Context, distributor Account) ([]FollowingItem, error) {
@@ -153,21 +148,15 @@ func (s *Service) Following(ctx context.Context, distributor Account) ([]Followi
 		if err != nil {
 			return nil, err
 		}
-		items = append(items, FollowingItem{Supplier: supplier.PublicView(f.Active()), State: f.State,
+		items = append(items, FollowingItem{Supplier: supplier.PublicView(f.Active()), State: string(f.State),
 			Level: supplier.EffectiveLevel(f.Level)})
 	}
 	return items, nil
 }
 
 // FollowerItem is one entry of GET /v1/me/followers, and the answer to
-// PATCH /v1/me/followers/{id}.
-type FollowerItem struct {
-	Distributor AccountView `json:"distributor"`
-	State       FollowState `json:"state"`
-	Level       string      `json:"level"`
-	Since       time.Time   `json:"since"`
-	Version     int64       `json:"version"`
-}
+// PATCH /v1/me/followers/{id} (wire.Follower).
+type FollowerItem = wire.Follower
 
 // accountReader is what followerItem needs: a Tx, or an adapter over the
 // read-only AccountStore.
@@ -180,7 +169,7 @@ func followerItem(r accountReader, supplier Account, f Follow) (FollowerItem, er
 	if err != nil {
 		return FollowerItem{}, err
 	}
-	return FollowerItem{Distributor: d.PublicView(true), State: f.State,
+	return FollowerItem{Distributor: d.PublicView(true), State: string(f.State),
 		Level: supplier.EffectiveLevel(f.Level), Since: f.Since, Version: f.Version}, nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/weigong/weigong/catalog/wire"
 )
 
 // The measured-trust rules (API.md part 2, "Guarantees, measured trust").
@@ -44,23 +46,9 @@ const (
 )
 
 // Metrics are a supplier's measured figures over its own orders placed in
-// the last 90 days, and the badges they earn. Rates are nil (JSON null)
-// below MinOrdersForRates orders due.
-type Metrics struct {
-	WindowDays          int       `json:"window_days"`
-	Orders              int       `json:"orders"`
-	OrdersDue           int       `json:"orders_due"`
-	OnTime              int       `json:"on_time"`
-	OnTimeShipRate      *float64  `json:"on_time_ship_rate"`
-	OnTimeLowerBound    *float64  `json:"on_time_lower_bound"`
-	CancelRate          *float64  `json:"cancel_rate"`
-	Deliveries          int       `json:"deliveries"`
-	AftersaleRate       *float64  `json:"aftersale_rate"`
-	NotAsDescribedRate  *float64  `json:"not_as_described_rate"`
-	MedianAcceptMinutes *float64  `json:"median_accept_minutes"`
-	Badges              []string  `json:"badges"`
-	ComputedAt          time.Time `json:"computed_at"`
-}
+// the last 90 days, and the badges they earn (wire.Metrics). Rates are nil
+// (JSON null) below MinOrdersForRates orders due.
+type Metrics = wire.Metrics
 
 // MeasuredOrder is what the metrics need of one order and its cases.
 type MeasuredOrder struct {

@@ -193,32 +193,10 @@ func (o Order) Due() time.Time {
 // PartyRef is the public summary of an order's supplier or distributor.
 type PartyRef = wire.PartyRef
 
-// OrderView is an order as its two parties see it. The consignee is whole
-// only in the detail (GET /v1/orders/{id}); lists, events and webhooks
-// carry the masked form.
-type OrderView struct {
-	ID              string      `json:"id"`
-	Supplier        PartyRef    `json:"supplier"`
-	Distributor     PartyRef    `json:"distributor"`
-	Lines           []OrderLine `json:"lines"`
-	Total           int64       `json:"total"`
-	Consignee       Consignee   `json:"consignee"`
-	Note            string      `json:"note"`
-	ShareID         string      `json:"share_id"`
-	OutOrderID      string      `json:"out_order_id"`
-	State           OrderState  `json:"state"`
-	CancelRequested bool        `json:"cancel_requested"`
-	Reason          string      `json:"reason,omitempty"`
-	Payment         string      `json:"payment"`
-	Guarantees      []string    `json:"guarantees"`
-	AcceptedAt      *time.Time  `json:"accepted_at"`
-	ShipBy          *time.Time  `json:"ship_by"`
-	Shipments       []Shipment  `json:"shipments"`
-	DeliveredAt     *time.Time  `json:"delivered_at,omitempty"`
-	CreatedAt       time.Time   `json:"created_at"`
-	UpdatedAt       time.Time   `json:"updated_at"`
-	Version         int64       `json:"version"`
-}
+// OrderView is an order as its two parties see it (wire.Order). The
+// consignee is whole only in the detail (GET /v1/orders/{id}); lists,
+// events and webhooks carry the masked form.
+type OrderView = wire.Order
 
 // ViewOrder renders an order. whole is true only for the order's detail
 // shown to one of its parties; every other surface gets the masked
@@ -230,7 +208,7 @@ func ViewOrder(o Order, supplier, distributor PartyRef, whole bool) OrderView {
 	}
 	return OrderView{ID: o.ID, Supplier: supplier, Distributor: distributor, Lines: nonNilSlice(o.Lines),
 		Total: o.Total, Consignee: c, Note: o.Note, ShareID: o.ShareID, OutOrderID: o.OutOrderID,
-		State: o.State, CancelRequested: o.CancelRequested, Reason: o.Reason, Payment: o.Payment,
+		State: string(o.State), CancelRequested: o.CancelRequested, Reason: o.Reason, Payment: o.Payment,
 		Guarantees: nonNil(o.Guarantees), AcceptedAt: o.AcceptedAt, ShipBy: o.ShipBy,
 		Shipments: nonNilSlice(o.Shipments), DeliveredAt: o.DeliveredAt, CreatedAt: o.CreatedAt,
 		UpdatedAt: o.UpdatedAt, Version: o.Version}

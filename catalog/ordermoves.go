@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/weigong/weigong/catalog/wire"
 )
 
 // party says which side of an order the caller is on.
@@ -21,24 +23,16 @@ func (p party) String() string {
 	return "the distributor"
 }
 
-// ReasonInput is the body of reject and cancel moves.
-type ReasonInput struct {
-	Reason string `json:"reason"`
-}
+// ReasonInput is the body of reject and cancel moves (wire.Reason).
+type ReasonInput = wire.Reason
 
-// PaymentInput is the body of POST /v1/orders/{id}/payment.
-type PaymentInput struct {
-	State string `json:"state"`
-}
+// PaymentInput is the body of POST /v1/orders/{id}/payment (wire.Payment).
+type PaymentInput = wire.Payment
 
-// ShipmentInput is the body of POST /v1/orders/{id}/shipments. Without
-// Lines the shipment carries everything not shipped yet.
-type ShipmentInput struct {
-	Lines          []ShipmentLine `json:"lines"`
-	Carrier        string         `json:"carrier"`
-	TrackingNumber string         `json:"tracking_number"`
-	TrackingURL    string         `json:"tracking_url"`
-}
+// ShipmentInput is the body of POST /v1/orders/{id}/shipments
+// (wire.ShipmentInput). Without Lines the shipment carries everything not
+// shipped yet.
+type ShipmentInput = wire.ShipmentInput
 
 // moveOrder runs one move on an order as one unit of work: the caller must
 // be a party (NotFound otherwise, as for a missing order), the request's

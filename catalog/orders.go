@@ -4,24 +4,16 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/weigong/weigong/catalog/wire"
 )
 
-// OrderInput is the body of POST /v1/orders. A client never sends a
-// price: the server prices every line.
-type OrderInput struct {
-	Lines      []OrderLineInput `json:"lines"`
-	Consignee  Consignee        `json:"consignee"`
-	Note       string           `json:"note"`
-	ShareID    string           `json:"share_id"`
-	OutOrderID string           `json:"out_order_id"`
-}
+// OrderInput is the body of POST /v1/orders (wire.OrderInput). A client
+// never sends a price: the server prices every line.
+type OrderInput = wire.OrderInput
 
 // OrderLineInput is one line of OrderInput.
-type OrderLineInput struct {
-	CardID  string `json:"card_id"`
-	Variant string `json:"variant"`
-	Qty     int    `json:"qty"`
-}
+type OrderLineInput = wire.OrderLineInput
 
 // ShareRef is what an order needs of a share it names: whose it is, which
 // card it forwards and at what price (for its sales figure).
@@ -91,7 +83,7 @@ func validateOrderInput(in OrderInput) error {
 			return Errorf(Invalid, "lines[%d].variant is too long", i)
 		}
 	}
-	if err := in.Consignee.validate(); err != nil {
+	if err := validateConsignee(in.Consignee); err != nil {
 		return err
 	}
 	if err := validateText("note", in.Note, MaxOrderNote); err != nil {

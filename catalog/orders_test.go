@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/weigong/weigong/catalog"
+	"github.com/weigong/weigong/catalog/wire"
 )
 
 // shop is a supplier with one active follower and a card, ready to order.
@@ -208,7 +209,7 @@ func hasKind(changes []catalog.Change, kind catalog.ChangeKind) bool {
 // rejecting return it (lifting sold out).
 func TestService_Order_StockComesBack(t *testing.T) {
 	s := newShop(t, func(in *catalog.CardInput) {
-		in.Variants = &[]catalog.Variant{{Spec: "红/XL", Stock: stock(2)}, {Spec: "蓝/M", Stock: stock(1)}}
+		in.Variants = &[]wire.VariantInput{{Spec: "红/XL", Stock: stock(2)}, {Spec: "蓝/M", Stock: stock(1)}}
 	})
 	variant := func(v string) func(*catalog.OrderInput) {
 		return func(in *catalog.OrderInput) { in.Lines[0].Variant = v }
@@ -268,7 +269,7 @@ func TestService_Order_StateMachine(t *testing.T) {
 	t.Run("accept sets ship_by from the handling time", func(t *testing.T) {
 		o := s.mustOrder(1)
 		got, err := s.svc.AcceptOrder(bg, s.sup, o.ID)
-		if err != nil || got.State != catalog.OrderAccepted || got.ShipBy == nil ||
+		if err != nil || got.State != string(catalog.OrderAccepted) || got.ShipBy == nil ||
 			!got.ShipBy.Equal(s.now.Add(catalog.DefaultHandlingTime)) || got.Version != 2 {
 			t.Fatalf("accepted = %+v, %v", got, err)
 		}
@@ -277,17 +278,17 @@ func TestService_Order_StateMachine(t *testing.T) {
 		o := s.mustOrder(1)
 		s.svc.AcceptOrder(bg, s.sup, o.ID)
 		got, _ := s.svc.CancelOrder(bg, s.dist, o.ID, catalog.ReasonInput{Reason: "buyer changed mind"})
-		if got.State != catalog.OrderAccepted || !got.CancelRequested {
+		if got.State != string(catalog.OrderAccepted) || !got.CancelRequested {
 			t.Fatalf("after cancel: %s requested %v", got.State, got.CancelRequested)
 		}
 		got, _ = s.svc.DecideCancel(bg, s.sup, o.ID, false)
-		if got.State != catalog.OrderAccepted || got.CancelRequested {
+		if got.State != string(catalog.OrderAccepted) || got.CancelRequested {
 			t.Fatalf("after decline: %s requested %v", got.State, got.CancelRequested)
 		}
 		_, err := s.svc.DecideCancel(bg, s.sup, o.ID, true)
 		wantCode(t, err, catalog.Conflict) // nothing requested now
 		s.svc.CancelOrder(bg, s.dist, o.ID, catalog.ReasonInput{})
-		if got, _ = s.svc.DecideCancel(bg, s.sup, o.ID, true); got.State != catalog.OrderCancelled {
+		if got, _ = s.svc.DecideCancel(bg, s.sup, o.ID, true); got.State != string(catalog.OrderCancelled) {
 			t.Fatalf("after approve: %s", got.State)
 		}
 	})
@@ -298,7 +299,7 @@ func TestService_Order_StateMachine(t *testing.T) {
 		s.svc.AcceptOrder(bg, s.sup, o.ID)
 		part := catalog.ShipmentInput{Lines: []catalog.ShipmentLine{{Line: 1, Qty: 2}}, Carrier: "SF", TrackingNumber: "SF1"}
 		got, created, err := s.svc.AddShipment(bg, s.sup, o.ID, part)
-		if err != nil || !created || got.State != catalog.OrderPartiallyShipped {
+		if err != nil || !created || got.State != string(catalog.OrderPartiallyShipped) {
 			t.Fatalf("partial = %s, created %v, %v", got.State, created, err)
 		}
 		again, created, err := s.svc.AddShipment(bg, s.sup, o.ID, part)
@@ -308,12 +309,12 @@ func TestService_Order_StateMachine(t *testing.T) {
 		_, _, err = s.svc.AddShipment(bg, s.sup, o.ID, catalog.ShipmentInput{Lines: []catalog.ShipmentLine{{Line: 1, Qty: 2}}, Carrier: "SF", TrackingNumber: "SF2"})
 		wantCode(t, err, catalog.Invalid) // only 1 left
 		got, _, _ = s.svc.AddShipment(bg, s.sup, o.ID, catalog.ShipmentInput{Carrier: "YTO", TrackingNumber: "Y1"})
-		if got.State != catalog.OrderShipped || got.Shipments[1].Lines[0].Qty != 1 {
+		if got.State != string(catalog.OrderShipped) || got.Shipments[1].Lines[0].Qty != 1 {
 			t.Fatalf("after the rest: %s %+v", got.State, got.Shipments)
 		}
 		_, err = s.svc.CancelOrder(bg, s.dist, o.ID, catalog.ReasonInput{})
 		wantCode(t, err, catalog.Conflict)
-		if got, _ = s.svc.ReceiveOrder(bg, s.dist, o.ID); got.State != catalog.OrderDelivered {
+		if got, _ = s.svc.ReceiveOrder(bg, s.dist, o.ID); got.State != string(catalog.OrderDelivered) {
 			t.Fatalf("after receive: %s", got.State)
 		}
 	})
@@ -365,12 +366,12 @@ func TestService_AdvanceOrder(t *testing.T) {
 
 	s.now = start.Add(catalog.AnswerWindow - time.Minute)
 	advanceAll()
-	if get(unanswered.ID).State != catalog.OrderSubmitted {
+	if get(unanswered.ID).State != string(catalog.OrderSubmitted) {
 		t.Fatal("cancelled before 48 hours")
 	}
 	s.now = start.Add(catalog.AnswerWindow)
 	advanceAll()
-	if o := get(unanswered.ID); o.State != catalog.OrderCancelled || o.Reason != catalog.ReasonSupplierTimeout {
+	if o := get(unanswered.ID); o.State != string(catalog.OrderCancelled) || o.Reason != catalog.ReasonSupplierTimeout {
 		t.Fatalf("after 48 h: %s (%s)", o.State, o.Reason)
 	}
 	if c, _ := s.svc.Card(bg, &s.sup, s.card.ID); *c.Stock != 4 {
@@ -379,18 +380,18 @@ func TestService_AdvanceOrder(t *testing.T) {
 	s.now = start.Add(catalog.DeliveryWindow)
 	advanceAll()
 	delivered := get(shipped.ID)
-	if delivered.State != catalog.OrderDelivered {
+	if delivered.State != string(catalog.OrderDelivered) {
 		t.Fatalf("10 days after shipping: %s", delivered.State)
 	}
 	// An open after-sale holds completion back.
-	as, err := s.svc.OpenAfterSale(bg, s.dist, shipped.ID, catalog.AfterSaleInput{Kind: catalog.KindRefund,
+	as, err := s.svc.OpenAfterSale(bg, s.dist, shipped.ID, catalog.AfterSaleInput{Kind: string(catalog.KindRefund),
 		Lines: []catalog.ShipmentLine{{Line: 1, Qty: 1}}, Reason: "damaged"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.now = delivered.DeliveredAt.Add(7 * 24 * time.Hour)
 	advanceAll()
-	if get(shipped.ID).State != catalog.OrderDelivered {
+	if get(shipped.ID).State != string(catalog.OrderDelivered) {
 		t.Fatal("completed with an after-sale open")
 	}
 	if _, err := s.svc.MoveAfterSale(bg, s.sup, as.ID, "reject", catalog.ReasonInput{Reason: "no"}, catalog.ParcelInput{}); err != nil {
@@ -398,7 +399,7 @@ func TestService_AdvanceOrder(t *testing.T) {
 	}
 	advanceAll()
 	done := get(shipped.ID)
-	if done.State != catalog.OrderCompleted {
+	if done.State != string(catalog.OrderCompleted) {
 		t.Fatalf("after the window with no open case: %s", done.State)
 	}
 	if done.Consignee != sentinelConsignee {
@@ -418,7 +419,7 @@ func TestService_AfterSales(t *testing.T) {
 	s := newShop(t, nil)
 	o := s.mustOrder(2)
 	open := func(kind catalog.AfterSaleKind, qty int, amount *int64) (catalog.AfterSaleView, error) {
-		return s.svc.OpenAfterSale(bg, s.dist, o.ID, catalog.AfterSaleInput{Kind: kind,
+		return s.svc.OpenAfterSale(bg, s.dist, o.ID, catalog.AfterSaleInput{Kind: string(kind),
 			Lines: []catalog.ShipmentLine{{Line: 1, Qty: qty}}, Reason: "r", Amount: amount})
 	}
 	_, err := open(catalog.KindRefund, 1, nil)
@@ -458,12 +459,12 @@ func TestService_AfterSales(t *testing.T) {
 		{s.sup, "receive", catalog.ParcelInput{}, catalog.ASReceived},
 		{s.sup, "refund", catalog.ParcelInput{}, catalog.ASRefunded},
 	}
-	if got, _ := s.svc.GetAfterSale(bg, s.dist, rr.ID); got.State != catalog.ASApproved {
+	if got, _ := s.svc.GetAfterSale(bg, s.dist, rr.ID); got.State != string(catalog.ASApproved) {
 		t.Fatalf("after 48 h of silence: %s; want approved", got.State)
 	}
 	for _, st := range steps {
 		got, err := s.svc.MoveAfterSale(bg, st.by, rr.ID, st.action, catalog.ReasonInput{}, st.parcel)
-		if err != nil || got.State != st.want {
+		if err != nil || got.State != string(st.want) {
 			t.Fatalf("%s: %s, %v; want %s", st.action, got.State, err, st.want)
 		}
 	}

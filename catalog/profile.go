@@ -2,19 +2,13 @@ package catalog
 
 import (
 	"context"
-	"time"
+
+	"github.com/weigong/weigong/catalog/wire"
 )
 
-// ProfileInput is the body of PATCH /v1/me; nil fields are left as they are.
-type ProfileInput struct {
-	Name         *string       `json:"name"`
-	Bio          *string       `json:"bio"`
-	Contact      *string       `json:"contact"`
-	FollowPolicy *FollowPolicy `json:"follow_policy"`
-	Levels       *[]string     `json:"levels"`
-	Guarantees   *[]string     `json:"guarantees"`
-	LevelRules   *[]LevelRule  `json:"level_rules"`
-}
+// ProfileInput is the body of PATCH /v1/me (wire.ProfilePatch); nil
+// fields are left as they are, and an empty list clears one.
+type ProfileInput = wire.ProfilePatch
 
 // UpdateProfile applies a profile patch, honouring If-Match against the
 // account's version. Follow policy and levels belong to suppliers only.
@@ -69,10 +63,10 @@ func applyProfileInput(a Account, in ProfileInput) (Account, error) {
 		return Account{}, Errorf(Invalid, "name must not be empty")
 	}
 	if p := in.FollowPolicy; p != nil {
-		if *p != PolicyOpen && *p != PolicyApproval {
+		if FollowPolicy(*p) != PolicyOpen && FollowPolicy(*p) != PolicyApproval {
 			return Account{}, Errorf(Invalid, `follow_policy must be "open" or "approval"`)
 		}
-		a.FollowPolicy = *p
+		a.FollowPolicy = FollowPolicy(*p)
 	}
 	if in.Levels != nil {
 		if err := validateLevels(*in.Levels); err != nil {
@@ -163,33 +157,16 @@ func supplierIn(tx Tx, idOrHandle string) (Account, error) {
 	return a, err
 }
 
-// AccountView is an account as the API shows it. The supplier-only fields
-// are flattened in for suppliers and absent for distributors.
-type AccountView struct {
-	ID        string    `json:"id"`
-	Role      Role      `json:"role"`
-	Handle    string    `json:"handle"`
-	Name      string    `json:"name"`
-	Bio       string    `json:"bio"`
-	Contact   string    `json:"contact,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
-	// Version is shown to the account itself only: it is what PATCH
-	// /v1/me's If-Match compares with.
-	Version int64 `json:"version,omitempty"`
-	*SupplierFields
-}
+// AccountView is an account as the API shows it (wire.Account). The
+// supplier-only fields are flattened in for suppliers and absent for
+// distributors; Version is shown to the account itself only (it is what
+// PATCH /v1/me's If-Match compares with).
+type AccountView = wire.Account
 
-// SupplierFields are the parts of an account only suppliers have.
-type SupplierFields struct {
-	FollowPolicy FollowPolicy `json:"follow_policy"`
-	Levels       []string     `json:"levels,omitempty"`
-	LevelRules   []LevelRule  `json:"level_rules,omitempty"`
-	Badges       []string     `json:"badges"`
-	// MeasuredOrders is how many orders due in 90 days the earned badges
-	// were measured from.
-	MeasuredOrders int      `json:"measured_orders,omitempty"`
-	Guarantees     []string `json:"guarantees"`
-}
+// SupplierFields are the parts of an account only suppliers have;
+// MeasuredOrders is how many orders due in 90 days the earned badges were
+// measured from.
+type SupplierFields = wire.SupplierFields
 
 // PrivateView is the account as its owner sees it: everything.
 func (a Account) PrivateView() AccountView {
@@ -206,12 +183,12 @@ func (a Account) PrivateView() AccountView {
 // only to its active followers (withContact), and its level names only to
 // itself: the channel page may travel further than the supplier intends.
 func (a Account) PublicView(withContact bool) AccountView {
-	v := AccountView{ID: a.ID, Role: a.Role, Handle: a.Handle, Name: a.Name, Bio: a.Bio, CreatedAt: a.CreatedAt}
+	v := AccountView{ID: a.ID, Role: string(a.Role), Handle: a.Handle, Name: a.Name, Bio: a.Bio, CreatedAt: a.CreatedAt}
 	if withContact {
 		v.Contact = a.Contact
 	}
 	if a.IsSupplier() {
-		v.SupplierFields = &SupplierFields{FollowPolicy: a.FollowPolicy, Badges: a.AllBadges(), Guarantees: nonNil(a.Guarantees)}
+		v.SupplierFields = &SupplierFields{FollowPolicy: string(a.FollowPolicy), Badges: a.AllBadges(), Guarantees: nonNil(a.Guarantees)}
 		if len(a.EarnedBadges) > 0 {
 			v.MeasuredOrders = a.BadgeOrders
 		}

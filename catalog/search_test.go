@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/weigong/weigong/catalog"
+	"github.com/weigong/weigong/catalog/wire"
 )
 
 // searchCard is the text of a card to post in a search test.
@@ -295,7 +296,7 @@ func TestService_Search_WhoSeesWhat(t *testing.T) {
 		}
 	})
 	t.Run("a pending follower finds nothing", func(t *testing.T) {
-		approval := catalog.PolicyApproval
+		approval := string(catalog.PolicyApproval)
 		if _, err := e.svc.UpdateProfile(bg, rival, catalog.ProfileInput{FollowPolicy: &approval}); err != nil {
 			t.Fatal(err)
 		}
@@ -310,7 +311,7 @@ func TestService_Search_WhoSeesWhat(t *testing.T) {
 		blocked := e.account(catalog.RoleDistributor, "blocked")
 		e.follow(blocked, s)
 		e.wantFound(blocked, "围巾", "真丝围巾")
-		state := catalog.StateBlocked
+		state := string(catalog.StateBlocked)
 		if _, err := e.svc.UpdateFollower(bg, s, blocked.ID, catalog.FollowerInput{State: &state}); err != nil {
 			t.Fatal(err)
 		}
@@ -421,7 +422,7 @@ func TestService_Search_EarlyAccess(t *testing.T) {
 	}
 	e.post(s, searchCard{"普通围巾", "", nil})
 	in := cardInput("抢先真丝围巾", e.image(s), nil)
-	in.EarlyAccess = &catalog.EarlyAccess{Level: "gold", Hours: 24}
+	in.EarlyAccess = &wire.EarlyAccessInput{Level: "gold", Hours: 24}
 	early, err := e.svc.CreateCard(bg, s, in)
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,8 @@ package catalog
 
 import (
 	"unicode/utf8"
+
+	"github.com/weigong/weigong/catalog/wire"
 )
 
 // Limits on variants (API.md part 2, "Cards: stock, variants").
@@ -13,22 +15,13 @@ const (
 // Variant is one purchasable version of a card, such as "红/XL". Stock nil
 // means unlimited.
 type Variant struct {
-	Spec  string `json:"spec"`
-	Stock *int64 `json:"stock"`
+	Spec  string
+	Stock *int64
 }
 
-// OptionalStock is a JSON field that can be absent (leave as is), null
-// (unlimited) or a count of pieces, like OptionalPrice.
-type OptionalStock struct {
-	Set   bool
-	Value *int64
-}
-
-// UnmarshalJSON records that the field was present, and its value.
-func (o *OptionalStock) UnmarshalJSON(b []byte) error {
-	o.Set = true
-	return decodeOptionalInt(b, &o.Value, "stock must be an integer number of pieces or null")
-}
+// OptionalStock is the stock field of a card patch: absent, null
+// (unlimited) or a count of pieces (wire.OptionalStock).
+type OptionalStock = wire.OptionalStock
 
 // TracksStock reports whether any of the card's stock is counted.
 func (c Card) TracksStock() bool {

@@ -34,7 +34,7 @@ func newTextService(t *testing.T) *textService {
 	})
 	svc := catalog.NewService(catalog.Stores{Units: db, Accounts: db, Sessions: db, Images: db, Cards: db, Follows: db, Orders: db})
 	ctx := context.Background()
-	sup, _, err := svc.SignUp(ctx, catalog.SignUpInput{Role: catalog.RoleSupplier, Handle: "text_sup", Password: "password123", Name: "Sup"})
+	sup, _, err := svc.SignUp(ctx, catalog.SignUpInput{Role: string(catalog.RoleSupplier), Handle: "text_sup", Password: "password123", Name: "Sup"})
 	if err != nil {
 		t.Fatalf("SignUp: %v", err)
 	}
@@ -60,12 +60,12 @@ func (ts *textService) write(field, value string) error {
 	}
 	switch field {
 	case "handle":
-		_, _, err := ts.svc.SignUp(ctx, catalog.SignUpInput{Role: catalog.RoleDistributor, Handle: value, Password: "password123", Name: "n"})
+		_, _, err := ts.svc.SignUp(ctx, catalog.SignUpInput{Role: string(catalog.RoleDistributor), Handle: value, Password: "password123", Name: "n"})
 		return err
 	case "name (sign-up)":
 		ts.signUps++ // a fresh handle each time, so only the name can be refused
 		handle := fmt.Sprintf("text_dist_%d", ts.signUps)
-		_, _, err := ts.svc.SignUp(ctx, catalog.SignUpInput{Role: catalog.RoleDistributor, Handle: handle, Password: "password123", Name: value})
+		_, _, err := ts.svc.SignUp(ctx, catalog.SignUpInput{Role: string(catalog.RoleDistributor), Handle: handle, Password: "password123", Name: value})
 		return err
 	case "name", "bio", "contact":
 		in := catalog.ProfileInput{}

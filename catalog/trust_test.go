@@ -208,8 +208,8 @@ func TestService_LateRefund(t *testing.T) {
 		}
 	}
 	cases, _, _ := s.svc.ListAfterSales(bg, s.dist, "", "", 10)
-	if len(cases) != 1 || cases[0].OrderID != late.ID || cases[0].State != catalog.ASApproved ||
-		cases[0].Kind != catalog.KindRefund || cases[0].Amount != late.Total || cases[0].Reason != catalog.ReasonLateRefund {
+	if len(cases) != 1 || cases[0].OrderID != late.ID || cases[0].State != string(catalog.ASApproved) ||
+		cases[0].Kind != string(catalog.KindRefund) || cases[0].Amount != late.Total || cases[0].Reason != catalog.ReasonLateRefund {
 		t.Fatalf("after-sales = %+v; want one approved late refund of %d", cases, late.Total)
 	}
 	changes, _ := s.db.LogChanges(bg, info.Last, 20)

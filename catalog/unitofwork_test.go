@@ -47,7 +47,7 @@ func newEnv(t *testing.T) *env {
 
 func (e *env) account(role catalog.Role, handle string) catalog.Account {
 	e.t.Helper()
-	a, _, err := e.svc.SignUp(bg, catalog.SignUpInput{Role: role, Handle: handle, Password: "password123", Name: handle})
+	a, _, err := e.svc.SignUp(bg, catalog.SignUpInput{Role: string(role), Handle: handle, Password: "password123", Name: handle})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -226,11 +226,11 @@ func TestService_IfMatch(t *testing.T) {
 		if _, err := e.svc.FollowSupplier(bg, d, s.ID); err != nil {
 			t.Fatal(err)
 		}
-		blocked := catalog.StateBlocked
+		blocked := string(catalog.StateBlocked)
 		_, err := e.svc.UpdateFollower(ifMatch(7), s, d.ID, catalog.FollowerInput{State: &blocked})
 		wantCode(t, err, catalog.PreconditionFailed)
 		item, err := e.svc.UpdateFollower(ifMatch(1), s, d.ID, catalog.FollowerInput{State: &blocked})
-		if err != nil || item.Version != 2 || item.State != blocked {
+		if err != nil || item.Version != 2 || item.State != string(blocked) {
 			t.Fatalf("follower = %+v, %v", item, err)
 		}
 	})

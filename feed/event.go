@@ -16,31 +16,10 @@ const (
 	TypeResync = wire.TypeResync
 )
 
-// The shapes of API.md "Feed" live in package wire (card, withdrawn and
-// follow events, markers), and are produced only by the encoders below,
-// which take the card view from catalog.ViewCard and nowhere else. The
-// events addressed to accounts carry the catalog's typed views and are
-// declared here; TestEncodeFor_DecodesAsWireEvent keeps every one
-// decodable as wire.Event.
-
-type orderEvent struct {
-	Type   catalog.ChangeKind `json:"type"`
-	Cursor string             `json:"cursor"`
-	Order  *catalog.OrderView `json:"order"`
-}
-
-type afterSaleEvent struct {
-	Type      catalog.ChangeKind     `json:"type"`
-	Cursor    string                 `json:"cursor"`
-	AfterSale *catalog.AfterSaleView `json:"aftersale"`
-}
-
-type followRequestedEvent struct {
-	Type        catalog.ChangeKind   `json:"type"`
-	Cursor      string               `json:"cursor"`
-	Distributor *catalog.AccountView `json:"distributor"`
-	State       catalog.FollowState  `json:"state"`
-}
+// The shapes of API.md "Feed" live in package wire, and are produced only
+// by the encoders below, which take the card view from catalog.ViewCard
+// and nowhere else; TestEncodeFor_DecodesAsWireEvent keeps every one
+// decodable as wire.Event, the type the client reads.
 
 var errIncompleteChange = errors.New("feed: change without the card, supplier or follow it needs")
 
@@ -88,11 +67,12 @@ func encodeAccountEvent(logID string, c catalog.Change) ([]byte, error) {
 	cursor := FormatCursor(logID, c.Seq)
 	switch {
 	case c.Order != nil:
-		return json.Marshal(orderEvent{Type: c.Kind, Cursor: cursor, Order: c.Order})
+		return json.Marshal(wire.OrderEvent{Type: string(c.Kind), Cursor: cursor, Order: c.Order})
 	case c.AfterSale != nil:
-		return json.Marshal(afterSaleEvent{Type: c.Kind, Cursor: cursor, AfterSale: c.AfterSale})
+		return json.Marshal(wire.AfterSaleEvent{Type: string(c.Kind), Cursor: cursor, AfterSale: c.AfterSale})
 	case c.Requester != nil && c.Follow != nil:
-		return json.Marshal(followRequestedEvent{Type: c.Kind, Cursor: cursor, Distributor: c.Requester, State: c.Follow.State})
+		return json.Marshal(wire.FollowRequestedEvent{Type: string(c.Kind), Cursor: cursor, Distributor: c.Requester,
+			State: string(c.Follow.State)})
 	}
 	return nil, errIncompleteChange
 }

@@ -23,7 +23,7 @@ func TestEncodeFor_DecodesAsWireEvent(t *testing.T) {
 	follow := catalog.Follow{SupplierID: sup, DistributorID: dist, State: catalog.StateActive, Level: "standard"}
 	order := &catalog.OrderView{ID: "o", Lines: []catalog.OrderLine{}, Guarantees: []string{}, Shipments: []catalog.Shipment{}}
 	as := &catalog.AfterSaleView{ID: "a", Lines: []catalog.ShipmentLine{}, EvidenceImageIDs: []string{}}
-	requester := &catalog.AccountView{ID: dist, Role: catalog.RoleDistributor, Handle: "d"}
+	requester := &catalog.AccountView{ID: dist, Role: string(catalog.RoleDistributor), Handle: "d"}
 	ended := follow
 	ended.State = catalog.StateNone
 	changes := []catalog.Change{

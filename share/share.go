@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/weigong/weigong/catalog"
+	"github.com/weigong/weigong/catalog/wire"
 )
 
 // MaxTextLen bounds a distributor's own words on a share.
@@ -79,13 +80,9 @@ func ValidShareID(id string) bool {
 	return err == nil
 }
 
-// Input is the body of POST /v1/shares.
-type Input struct {
-	CardID    string  `json:"card_id"`
-	Text      *string `json:"text"`
-	Price     *int64  `json:"price"`
-	Watermark bool    `json:"watermark"`
-}
+// Input is the body of POST /v1/shares (wire.ShareInput): nil Text and
+// Price take the card's description and suggested retail price.
+type Input = wire.ShareInput
 
 // checkInput validates the distributor's text and price against the card:
 // the price defaults to the suggested retail price and may not go below the

@@ -54,14 +54,28 @@ type Session struct {
 	Token   string  `json:"token"`
 }
 
-// ProfilePatch is the body of PATCH /v1/me; nil fields are left as they are.
+// SessionState is the reply to GET /v1/sessions/current, signed in or not:
+// Account is set only when SignedIn.
+type SessionState struct {
+	SignedIn bool     `json:"signed_in"`
+	Account  *Account `json:"account,omitempty"`
+}
+
+// Health is the reply to GET /healthz once the server is ready: Status "ok".
+type Health struct {
+	Status string `json:"status"`
+}
+
+// ProfilePatch is the body of PATCH /v1/me; nil fields are left as they
+// are, and a pointer to an empty list clears that list. FollowPolicy,
+// Levels and Guarantees belong to suppliers only.
 type ProfilePatch struct {
 	Name         *string      `json:"name,omitempty"`
 	Bio          *string      `json:"bio,omitempty"`
 	Contact      *string      `json:"contact,omitempty"`
 	FollowPolicy *string      `json:"follow_policy,omitempty"`
-	Levels       []string     `json:"levels,omitempty"`
-	Guarantees   []string     `json:"guarantees,omitempty"`
+	Levels       *[]string    `json:"levels,omitempty"`
+	Guarantees   *[]string    `json:"guarantees,omitempty"`
 	LevelRules   *[]LevelRule `json:"level_rules,omitempty"`
 }
 
@@ -94,3 +108,25 @@ type FollowerPatch struct {
 
 // UploadedImage is the reply to POST /v1/images.
 type UploadedImage = Image
+
+// Metrics is the reply to GET /v1/suppliers/{id}/metrics (API.md part 2,
+// "Guarantees and measured metrics"): a supplier's measured figures over
+// its own orders placed in the last WindowDays days, and the badges they
+// earn. Rates are fractions from 0 to 1, nil (JSON null) below the number
+// of orders due that a rate needs; OnTimeLowerBound is the Wilson lower
+// bound of OnTimeShipRate; MedianAcceptMinutes is in minutes.
+type Metrics struct {
+	WindowDays          int       `json:"window_days"`
+	Orders              int       `json:"orders"`
+	OrdersDue           int       `json:"orders_due"`
+	OnTime              int       `json:"on_time"`
+	OnTimeShipRate      *float64  `json:"on_time_ship_rate"`
+	OnTimeLowerBound    *float64  `json:"on_time_lower_bound"`
+	CancelRate          *float64  `json:"cancel_rate"`
+	Deliveries          int       `json:"deliveries"`
+	AftersaleRate       *float64  `json:"aftersale_rate"`
+	NotAsDescribedRate  *float64  `json:"not_as_described_rate"`
+	MedianAcceptMinutes *float64  `json:"median_accept_minutes"`
+	Badges              []string  `json:"badges"`
+	ComputedAt          time.Time `json:"computed_at"`
+}

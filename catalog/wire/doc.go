@@ -5,9 +5,12 @@
 // without pulling in any server code, and the server, the stream encoder
 // and the webhook sender use the same types, so the sides cannot drift.
 //
-// The catalog's view types are aliases of these where the shape has no
-// domain behaviour (catalog.CardView is wire.Card). Shapes whose domain
-// counterpart carries typed states with methods (orders, after-sales,
-// accounts) are declared here with plain strings; a test in package
-// catalog keeps each pair's JSON shape identical.
+// Each shape is declared here once. The catalog's views and inputs are
+// aliases of these (catalog.CardView is wire.Card, catalog.OrderInput is
+// wire.OrderInput); where the domain keeps a typed state with behaviour
+// (catalog.OrderState and its Ended), the shape carries it as a plain
+// string and the catalog converts when it renders a view or reads an
+// input. TestWire_OnlyHome fails on a JSON-tagged struct declared
+// anywhere else in the module (storage's on-disk records aside), and the
+// server's OpenAPI test checks these types against the published schemas.
 package wire

@@ -66,11 +66,17 @@ func CodeOf(status int) (code Code, ok bool) {
 
 // ErrorBody is every error reply: {"error": {"code", "message"}}.
 type ErrorBody struct {
-	Error ErrorDetail `json:"error"`
+	Error Error `json:"error"`
 }
 
-// ErrorDetail is the inside of an ErrorBody.
-type ErrorDetail struct {
+// Error is an error of the API: its code and a message fit to show the
+// caller. It is the one error type that crosses package boundaries on the
+// server (catalog.Error is this type), so its Message must never contain
+// a cost price or any internal detail; the HTTP layer sends it as the
+// inside of an ErrorBody with the status of its code.
+type Error struct {
 	Code    Code   `json:"code"`
 	Message string `json:"message"`
 }
+
+func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }

@@ -1,7 +1,6 @@
 package wire
 
 import (
-	"encoding/json"
 	"time"
 )
 
@@ -12,10 +11,13 @@ type List[T any] struct {
 	Next  string `json:"next,omitempty"`
 }
 
-// Events is the reply to GET /v1/feed/events.
-type Events struct {
-	Events []json.RawMessage `json:"events"`
-	Cursor string            `json:"cursor"`
+// Events is the reply to GET /v1/feed/events: the events after the
+// request's cursor, oldest first, and the cursor to ask from next. The
+// server fills it with encoded events (json.RawMessage), a reader decodes
+// them as Event.
+type Events[T any] struct {
+	Events []T    `json:"events"`
+	Cursor string `json:"cursor"`
 }
 
 // The frame types of the stream that are not events.
@@ -84,4 +86,30 @@ type FollowEvent struct {
 type Marker struct {
 	Type   string `json:"type"`
 	Cursor string `json:"cursor,omitempty"`
+}
+
+// The events addressed to accounts: the same for both parties of an order
+// or a follow request.
+
+// OrderEvent is order.submitted or order.updated; the consignee is masked.
+type OrderEvent struct {
+	Type   string `json:"type"`
+	Cursor string `json:"cursor"`
+	Order  *Order `json:"order"`
+}
+
+// AfterSaleEvent is aftersale.updated.
+type AfterSaleEvent struct {
+	Type      string     `json:"type"`
+	Cursor    string     `json:"cursor"`
+	AfterSale *AfterSale `json:"aftersale"`
+}
+
+// FollowRequestedEvent is follow.requested, to the supplier: the
+// distributor asking and the follow's state (pending).
+type FollowRequestedEvent struct {
+	Type        string   `json:"type"`
+	Cursor      string   `json:"cursor"`
+	Distributor *Account `json:"distributor"`
+	State       string   `json:"state"`
 }

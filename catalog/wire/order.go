@@ -1,6 +1,10 @@
 package wire
 
-import "time"
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
 
 // PartyRef is the public summary of an order's supplier or distributor.
 type PartyRef struct {
@@ -10,7 +14,10 @@ type PartyRef struct {
 }
 
 // Consignee is the end buyer an order ships to: whole only in
-// GET /v1/orders/{id} to the order's parties, masked everywhere else.
+// GET /v1/orders/{id} to the order's parties, masked everywhere else
+// (Masked). It is personal data of someone who has no account, so it
+// never prints: a Consignee that reaches a log line by mistake shows as a
+// placeholder, not as a stranger's address.
 type Consignee struct {
 	Name     string `json:"name"`
 	Phone    string `json:"phone"`
@@ -19,6 +26,43 @@ type Consignee struct {
 	District string `json:"district"`
 	Address  string `json:"address"`
 	Postcode string `json:"postcode,omitempty"`
+}
+
+// String never shows the consignee.
+func (c Consignee) String() string { return "[consignee]" }
+
+// GoString is String for %#v.
+func (c Consignee) GoString() string { return c.String() }
+
+// Masked is the consignee as lists, events and webhooks show it (API.md
+// part 2, "Orders"): the name's first character then *, the phone's first
+// 3 and last 4 digits (138****1234), the province and city only.
+func (c Consignee) Masked() Consignee {
+	return Consignee{Name: maskName(c.Name), Phone: maskPhone(c.Phone), Province: c.Province, City: c.City}
+}
+
+func maskName(name string) string {
+	r, size := utf8.DecodeRuneInString(name)
+	if size == 0 {
+		return ""
+	}
+	if utf8.RuneCountInString(name) == 1 {
+		return "*"
+	}
+	return string(r) + strings.Repeat("*", min(utf8.RuneCountInString(name)-1, 3))
+}
+
+func maskPhone(phone string) string {
+	var digits []rune
+	for _, r := range phone {
+		if r >= '0' && r <= '9' {
+			digits = append(digits, r)
+		}
+	}
+	if len(digits) < 8 {
+		return strings.Repeat("*", len(digits))
+	}
+	return string(digits[:3]) + "****" + string(digits[len(digits)-4:])
 }
 
 // OrderLine is one card (and variant) of an order, priced by the server.
@@ -95,7 +139,13 @@ type Reason struct {
 	Reason string `json:"reason,omitempty"`
 }
 
-// ShipmentInput is the body of POST /v1/orders/{id}/shipments.
+// Payment is the body of POST /v1/orders/{id}/payment: State "paid".
+type Payment struct {
+	State string `json:"state"`
+}
+
+// ShipmentInput is the body of POST /v1/orders/{id}/shipments. Without
+// Lines the shipment carries everything not shipped yet.
 type ShipmentInput struct {
 	Lines          []ShipmentLine `json:"lines,omitempty"`
 	Carrier        string         `json:"carrier"`

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"image/color"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,7 +38,7 @@ func TestClient_TypedCalls(t *testing.T) {
 	if _, err := anon.SignIn(ctx, "cl_dist", "password123"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sup.UpdateMe(ctx, wire.ProfilePatch{Levels: []string{"standard", "gold"}}); err != nil {
+	if _, err := sup.UpdateMe(ctx, wire.ProfilePatch{Levels: &[]string{"standard", "gold"}}); err != nil {
 		t.Fatal(err)
 	}
 	me, err := sup.Me(ctx)
@@ -49,8 +50,8 @@ func TestClient_TypedCalls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := wire.CardInput{Title: ptr("Client scarf"), ImageIDs: []string{img.ID}, CostPrice: ptr(int64(4800)),
-		RetailPrice: ptr(int64(12800)), LevelPrices: map[string]int64{"gold": 4000}}
+	in := wire.CardInput{Title: ptr("Client scarf"), ImageIDs: &[]string{img.ID}, CostPrice: ptr(int64(4800)),
+		RetailPrice: ptr(int64(12800)), LevelPrices: &map[string]int64{"gold": 4000}}
 	card, err := sup.CreateCard(ctx, in, client.IdempotencyKey("card-1"))
 	if err != nil {
 		t.Fatal(err)
@@ -109,6 +110,19 @@ func TestClient_TypedCalls(t *testing.T) {
 	if shares, err := dist.Shares(ctx, client.Page{}); err != nil || len(shares.Items) != 1 {
 		t.Fatalf("Shares: %+v, %v", shares, err)
 	}
+	// The public share is what a page on another origin embeds: the
+	// distributor's price, never a cost, with absolute photo URLs.
+	public, err := dist.PublicShare(ctx, share.ID)
+	if err != nil || public.Price != 15800 || public.Card.ID != card.ID || public.Card.Prices != nil ||
+		public.Card.CostPrice != nil || len(public.Card.Images) != 1 || public.Distributor.Handle != "cl_dist" {
+		t.Fatalf("PublicShare: %+v, %v", public, err)
+	}
+	if u := public.Card.Images[0].URLs["display"]; !strings.HasPrefix(u, n.URL+"/") {
+		t.Fatalf("PublicShare: a photo URL %q is not absolute on %s", u, n.URL)
+	}
+	if _, err := anon.PublicShare(ctx, "AAAAAAAAAAAAAAAAAAAAAA"); !client.IsCode(err, wire.NotFound) {
+		t.Fatalf("PublicShare of no share: %v", err)
+	}
 	order, err := dist.PlaceOrder(ctx, wire.OrderInput{Lines: []wire.OrderLineInput{{CardID: card.ID, Qty: 2}},
 		Consignee: wire.Consignee{Name: "李四", Phone: "13700002222", Province: "广东省", City: "深圳市", District: "南山区",
 			Address: "科技园 1 号"}, ShareID: share.ID}, client.IdempotencyKey("order-1"))
@@ -142,6 +156,16 @@ func TestClient_TypedCalls(t *testing.T) {
 	}
 	if _, err := dist.AfterSale(ctx, as.ID); err != nil {
 		t.Fatal(err)
+	}
+	// Metrics are public: anyone may ask, by handle; below 20 orders due
+	// every rate is null.
+	metrics, err := anon.SupplierMetrics(ctx, "cl_sup")
+	if err != nil || metrics.WindowDays != 90 || metrics.OnTimeShipRate != nil || metrics.CancelRate != nil ||
+		metrics.Badges == nil || metrics.ComputedAt.IsZero() {
+		t.Fatalf("SupplierMetrics: %+v, %v", metrics, err)
+	}
+	if _, err := anon.SupplierMetrics(ctx, "no_such_supplier"); !client.IsCode(err, wire.NotFound) {
+		t.Fatalf("SupplierMetrics of no supplier: %v", err)
 	}
 
 	key, err := dist.CreateKey(ctx, "client test", "feed:read", "webhooks:manage")
@@ -208,6 +232,9 @@ func TestClient_TypedCalls(t *testing.T) {
 	}
 	if err := dist.DeleteShare(ctx, share.ID); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := anon.PublicShare(ctx, share.ID); !client.IsCode(err, wire.NotFound) {
+		t.Fatalf("PublicShare of a deleted share: %v", err)
 	}
 	if err := sup.WithdrawCard(ctx, card.ID); err != nil {
 		t.Fatal(err)

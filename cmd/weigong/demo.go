@@ -59,7 +59,7 @@ func seedDemo(ctx context.Context, cat *catalog.Service, pipe *assets.Pipeline, 
 }
 
 func createDemo(ctx context.Context, cat *catalog.Service, pipe *assets.Pipeline, blobs assets.BlobStore) error {
-	supplier, _, err := cat.SignUp(ctx, catalog.SignUpInput{Role: catalog.RoleSupplier, Handle: demoSupplier, Password: demoPassword, Name: "杭州丝绸工坊 Hangzhou Silk Works"})
+	supplier, _, err := cat.SignUp(ctx, catalog.SignUpInput{Role: string(catalog.RoleSupplier), Handle: demoSupplier, Password: demoPassword, Name: "杭州丝绸工坊 Hangzhou Silk Works"})
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func createDemo(ctx context.Context, cat *catalog.Service, pipe *assets.Pipeline
 			return err
 		}
 	}
-	distributor, _, err := cat.SignUp(ctx, catalog.SignUpInput{Role: catalog.RoleDistributor, Handle: demoDistributor, Password: demoPassword, Name: "小李优选 Xiao Li's Picks"})
+	distributor, _, err := cat.SignUp(ctx, catalog.SignUpInput{Role: string(catalog.RoleDistributor), Handle: demoDistributor, Password: demoPassword, Name: "小李优选 Xiao Li's Picks"})
 	if err != nil {
 		return err
 	}

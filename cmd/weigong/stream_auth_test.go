@@ -122,7 +122,7 @@ func TestStream_TicketOfExpiredSessionRefused(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	node.catalog.Now = func() time.Time { return now }
-	account, token, err := node.catalog.SignUp(ctx, catalog.SignUpInput{Role: catalog.RoleDistributor,
+	account, token, err := node.catalog.SignUp(ctx, catalog.SignUpInput{Role: string(catalog.RoleDistributor),
 		Handle: "ws_expiring", Password: "password123"})
 	if err != nil {
 		t.Fatal(err)

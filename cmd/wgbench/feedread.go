@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"sync"
 	"time"
+
+	"github.com/weigong/weigong/catalog/wire"
 )
 
 // readResult is one endpoint measured under load.
@@ -31,10 +33,7 @@ func feedCursors(addr, token string, depth int) ([]string, error) {
 		if next != "" {
 			path += "&before=" + url.QueryEscape(next)
 		}
-		var page struct {
-			Items []json.RawMessage `json:"items"`
-			Next  string            `json:"next"`
-		}
+		var page wire.List[json.RawMessage]
 		req, _ := http.NewRequest("GET", "http://"+addr+path, nil)
 		req.Header.Set("Authorization", "Bearer "+token)
 		resp, err := postClient.Do(req)

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/weigong/weigong/catalog/wire"
 )
 
 // target is a server under the fan-out load: Weigong, or Centrifugo for
@@ -87,9 +89,7 @@ func postCard(addr string, data seeded, i int) (string, error) {
 		return "", err
 	}
 	defer resp.Body.Close()
-	var card struct {
-		ID string `json:"id"`
-	}
+	var card wire.Card
 	if err := json.NewDecoder(resp.Body).Decode(&card); err != nil || resp.StatusCode != http.StatusCreated {
 		return "", fmt.Errorf("POST /v1/cards: status %d, %v", resp.StatusCode, err)
 	}

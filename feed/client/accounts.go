@@ -71,6 +71,15 @@ func (c *Client) Supplier(ctx context.Context, idOrHandle string) (wire.Account,
 	return out, c.do(ctx, http.MethodGet, "/v1/suppliers/"+pathEscape(idOrHandle), nil, nil, &out)
 }
 
+// SupplierMetrics returns a supplier's measured figures over its own
+// orders of the last 90 days (API.md part 2, "Guarantees, measured
+// trust"), by ID or handle; it needs no credential. Rates are nil below
+// the number of orders due they need.
+func (c *Client) SupplierMetrics(ctx context.Context, idOrHandle string) (wire.Metrics, error) {
+	var out wire.Metrics
+	return out, c.do(ctx, http.MethodGet, "/v1/suppliers/"+pathEscape(idOrHandle)+"/metrics", nil, nil, &out)
+}
+
 // SupplierCards returns a page of a supplier's channel, newest first.
 func (c *Client) SupplierCards(ctx context.Context, supplierID string, p Page) (wire.List[wire.Card], error) {
 	var out wire.List[wire.Card]

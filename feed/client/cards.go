@@ -50,10 +50,7 @@ func (c *Client) Events(ctx context.Context, after string, limit int) ([]wire.Ev
 	if limit > 0 {
 		q.Set("limit", strconv.Itoa(limit))
 	}
-	var out struct {
-		Events []wire.Event `json:"events"`
-		Cursor string       `json:"cursor"`
-	}
+	var out wire.Events[wire.Event]
 	err := c.do(ctx, http.MethodGet, "/v1/feed/events", q, nil, &out)
 	return out.Events, out.Cursor, err
 }
@@ -68,6 +65,16 @@ func (c *Client) Ticket(ctx context.Context) (wire.Ticket, error) {
 func (c *Client) CreateShare(ctx context.Context, in wire.ShareInput, opts ...Option) (wire.Share, error) {
 	var out wire.Share
 	return out, c.do(ctx, http.MethodPost, "/v1/shares", nil, in, &out, opts...)
+}
+
+// PublicShare returns what a share page shows, as JSON for embedding:
+// the card as anyone may see it (never a cost price), the distributor's
+// price in fen and its public contact. It needs no credential and sends
+// none, as a page on another origin would not. A withdrawn card or
+// deleted share is a wire.NotFound error (status 410 or 404).
+func (c *Client) PublicShare(ctx context.Context, id string) (wire.PublicShare, error) {
+	var out wire.PublicShare
+	return out, c.WithToken("").do(ctx, http.MethodGet, "/v1/public/shares/"+pathEscape(id), nil, nil, &out)
 }
 
 // Shares returns a page of the caller's shares, newest first.

@@ -182,6 +182,6 @@ func (h *Handler) refusal(err error) (int, []byte) {
 	case code == catalog.Internal:
 		h.Logger.Error("feed stream: authenticating", "err", err)
 	}
-	body, _ := json.Marshal(api.ErrorBody{Error: api.ErrorDetail{Code: code, Message: catalog.ErrorMessage(err)}})
+	body, _ := json.Marshal(api.ErrorBody{Error: api.Error{Code: code, Message: catalog.ErrorMessage(err)}})
 	return status, body
 }

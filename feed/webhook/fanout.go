@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/weigong/weigong/catalog"
+	"github.com/weigong/weigong/catalog/wire"
 	"github.com/weigong/weigong/feed"
 )
 
@@ -92,11 +93,7 @@ func (f *Fanout) activeFollow(ctx context.Context, accountID string, errp *error
 // position (16 hex digits) and n (8 hex digits: 0 for a change, random
 // for a ping), so deliveries sort by when their event happened.
 func newDelivery(w Webhook, seq uint64, n uint32, kind string, at time.Time, data []byte) (Delivery, error) {
-	body, err := json.Marshal(struct {
-		Type      string          `json:"type"`
-		Timestamp time.Time       `json:"timestamp"`
-		Data      json.RawMessage `json:"data"`
-	}{kind, at.UTC(), data})
+	body, err := json.Marshal(wire.WebhookMessage{Type: kind, Timestamp: at.UTC(), Data: data})
 	if err != nil {
 		return Delivery{}, err
 	}

@@ -11,6 +11,9 @@
 // It reads only anonymous endpoints and sends no cookies (fetch with
 // credentials: "omit", photos with crossorigin="anonymous"), so it never
 // sees what a signed-in visitor would.
+// Its own words are in Chinese or English: the element's lang attribute,
+// else the nearest ancestor's (usually <html lang>), else the browser's
+// language; zh* is Chinese, anything else English.
 (() => {
   'use strict';
   const script = document.currentScript;
@@ -41,6 +44,22 @@ a { color: var(--weigong-accent, #c2410c); text-decoration: none; }
 
   const yuan = (fen) => '¥' + (fen / 100).toFixed(2);
 
+  // Every word the widget writes itself, as [English, Chinese] (the web
+  // app's i18n.js uses the same words).
+  const words = {
+    gone: ['No longer available', '商品已下架'],
+    error: ['Could not load', '加载失败'],
+    soldOut: ['Sold out', '已售罄'],
+    open: ['Open', '打开'],
+  };
+
+  // language is 'zh' or 'en' for element e, as the header says.
+  const language = (e) => {
+    const tagged = e.closest('[lang]');
+    const lang = (tagged && tagged.getAttribute('lang')) || navigator.language || '';
+    return /^zh/i.test(lang) ? 'zh' : 'en';
+  };
+
   async function getJSON(path) {
     const resp = await fetch(base + path, { credentials: 'omit', headers: { Accept: 'application/json' } });
     const body = await resp.json().catch(() => ({}));
@@ -59,25 +78,28 @@ a { color: var(--weigong-accent, #c2410c); text-decoration: none; }
       this.root = this.attachShadow({ mode: 'open' });
     }
     connectedCallback() { this.load(); }
+    // t is a word in the element's language.
+    t(key) { return words[key][language(this) === 'zh' ? 1 : 0]; }
     attributeChangedCallback() { if (this.isConnected) this.load(); }
     show(...nodes) {
       this.root.replaceChildren(el('style', {}, css), ...nodes);
     }
     async load() {
       this.setAttribute('data-state', 'loading');
+      this.setAttribute('data-lang', language(this));
       try {
         this.show(...await this.render());
         this.setAttribute('data-state', 'ready');
       } catch (err) {
         const gone = err.status === 410 || err.status === 404;
-        this.show(el('p', { class: 'state', part: 'state' }, gone ? 'No longer available' : 'Could not load'));
+        this.show(el('p', { class: 'state', part: 'state' }, this.t(gone ? 'gone' : 'error')));
         this.setAttribute('data-state', gone ? 'gone' : 'error');
       }
     }
   }
 
   class Channel extends Base {
-    static get observedAttributes() { return ['handle', 'limit']; }
+    static get observedAttributes() { return ['handle', 'limit', 'lang']; }
     async render() {
       const handle = encodeURIComponent(this.getAttribute('handle') || '');
       const limit = Math.min(Math.max(parseInt(this.getAttribute('limit') || '12', 10) || 12, 1), 100);
@@ -98,7 +120,7 @@ a { color: var(--weigong-accent, #c2410c); text-decoration: none; }
   }
 
   class Share extends Base {
-    static get observedAttributes() { return ['id']; }
+    static get observedAttributes() { return ['id', 'lang']; }
     async render() {
       const s = await getJSON('/v1/public/shares/' + encodeURIComponent(this.getAttribute('id') || ''));
       const grid = el('div', { class: 'grid', part: 'grid' });
@@ -106,10 +128,10 @@ a { color: var(--weigong-accent, #c2410c); text-decoration: none; }
       const nodes = [grid,
         el('p', { class: 'title', part: 'title' }, s.card.title),
         el('p', { class: 'price', part: 'price' }, yuan(s.price))];
-      if (s.card.sold_out) nodes.push(el('p', { class: 'state' }, 'Sold out'));
+      if (s.card.sold_out) nodes.push(el('p', { class: 'state', part: 'state' }, this.t('soldOut')));
       if (s.text) nodes.push(el('p', { class: 'text', part: 'text' }, s.text));
       nodes.push(el('p', { class: 'muted' }, s.distributor.name + (s.distributor.contact ? ' · ' + s.distributor.contact : '')),
-        el('a', { href: s.url, target: '_blank', rel: 'noopener', part: 'link' }, 'Open'));
+        el('a', { href: s.url, target: '_blank', rel: 'noopener', part: 'link' }, this.t('open')));
       return nodes;
     }
   }

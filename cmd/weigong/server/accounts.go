@@ -7,11 +7,6 @@ import (
 	"github.com/weigong/weigong/catalog/wire"
 )
 
-type sessionReply struct {
-	Account catalog.AccountView `json:"account"`
-	Token   string              `json:"token"`
-}
-
 // signUp creates an account (POST /v1/accounts) and signs it in, setting
 // the web app's cookie too.
 func (s *Server) signUp(c *fiber.Ctx) error {
@@ -27,17 +22,14 @@ func (s *Server) signUp(c *fiber.Ctx) error {
 		return err
 	}
 	setSessionCookie(c, token, s.cfg.SecureCookies)
-	return c.Status(fiber.StatusCreated).JSON(sessionReply{Account: account.PrivateView(), Token: token})
+	return c.Status(fiber.StatusCreated).JSON(wire.Session{Account: account.PrivateView(), Token: token})
 }
 
 // signIn checks a handle and password (POST /v1/sessions). Failed attempts
 // are limited per handle, so a password cannot be guessed by spreading
 // attempts over many addresses, and all attempts per address.
 func (s *Server) signIn(c *fiber.Ctx) error {
-	var in struct {
-		Handle   string `json:"handle"`
-		Password string `json:"password"`
-	}
+	var in wire.SignIn
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
@@ -52,7 +44,7 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 		return err
 	}
 	setSessionCookie(c, token, s.cfg.SecureCookies)
-	return c.JSON(sessionReply{Account: account.PrivateView(), Token: token})
+	return c.JSON(wire.Session{Account: account.PrivateView(), Token: token})
 }
 
 // signOut revokes the caller's token (DELETE /v1/sessions/current); open

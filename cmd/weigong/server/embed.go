@@ -53,7 +53,7 @@ func (s *Server) publicShare(c *fiber.Ctx) error {
 		return err
 	}
 	if p.Gone {
-		return c.Status(fiber.StatusGone).JSON(wire.ErrorBody{Error: wire.ErrorDetail{Code: catalog.NotFound,
+		return c.Status(fiber.StatusGone).JSON(wire.ErrorBody{Error: wire.Error{Code: catalog.NotFound,
 			Message: "this product is no longer available"}})
 	}
 	card := p.Card

@@ -35,7 +35,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		status = fe.Code
 		message = fmt.Sprintf("the URL and headers must be at most %d KiB together", maxHeaderBytes>>10)
 	}
-	return c.Status(status).JSON(wire.ErrorBody{Error: wire.ErrorDetail{Code: code, Message: message}})
+	return c.Status(status).JSON(wire.ErrorBody{Error: wire.Error{Code: code, Message: message}})
 }
 
 // logger returns the server's logger; a nil one is replaced by the default.

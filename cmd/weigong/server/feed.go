@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -43,7 +44,7 @@ func (s *Server) feedEvents(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(wire.Events{Events: nonNilEvents(events), Cursor: cursor})
+	return c.JSON(wire.Events[json.RawMessage]{Events: nonNilEvents(events), Cursor: cursor})
 }
 
 // nonNilEvents makes an empty event list encode as [] rather than null.

@@ -5,11 +5,12 @@ import (
 	"rsc.io/qr"
 
 	"github.com/weigong/weigong/catalog"
+	"github.com/weigong/weigong/catalog/wire"
 	"github.com/weigong/weigong/share"
 )
 
 func (s *Server) health(c *fiber.Ctx) error {
-	return c.JSON(fiber.Map{"status": "ok"})
+	return c.JSON(wire.Health{Status: "ok"})
 }
 
 // robotsTxt keeps crawlers out of everything but the share pages and their

@@ -116,7 +116,7 @@ func (s *Server) shareJPEG(c *fiber.Ctx, render func(context.Context, share.Page
 	}
 	if p.Gone {
 		c.Set(fiber.HeaderCacheControl, "no-cache")
-		return c.Status(fiber.StatusGone).JSON(wire.ErrorBody{Error: wire.ErrorDetail{Code: catalog.NotFound, Message: "this product is no longer available"}})
+		return c.Status(fiber.StatusGone).JSON(wire.ErrorBody{Error: wire.Error{Code: catalog.NotFound, Message: "this product is no longer available"}})
 	}
 	card, err := s.catalog.Cards.Card(ctx, p.Share.CardID)
 	if err != nil {

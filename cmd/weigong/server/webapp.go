@@ -9,6 +9,7 @@ import (
 
 	"github.com/weigong/weigong/assets/web"
 	"github.com/weigong/weigong/catalog"
+	"github.com/weigong/weigong/catalog/wire"
 )
 
 // mountWebApp serves the phone web app, embedded in the binary, under
@@ -79,12 +80,13 @@ func (s *Server) currentSession(c *fiber.Ctx) error {
 		}
 		switch {
 		case err == nil:
-			return c.JSON(fiber.Map{"signed_in": true, "account": account.PrivateView()})
+			view := account.PrivateView()
+			return c.JSON(wire.SessionState{SignedIn: true, Account: &view})
 		case catalog.ErrorCode(err) != catalog.Unauthorized:
 			return err
 		case fromCookie:
 			clearSessionCookie(c)
 		}
 	}
-	return c.JSON(fiber.Map{"signed_in": false})
+	return c.JSON(wire.SessionState{SignedIn: false})
 }
