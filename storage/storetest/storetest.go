@@ -1,0 +1,342 @@
+// Package storetest is the conformance suite of Weigong's stores: the
+// promises the store interfaces of packages catalog, feed, share and
+// feed/webhook make in their doc comments, checked against any backend.
+// A store package runs it from its own tests with a factory that opens a
+// fresh, empty store set:
+//
+//	func TestConformance(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) storetest.Stores {
+//			db := openFreshDB(t) // closed by t.Cleanup
+//			return storetest.FromDB(db)
+//		})
+//	}
+//
+// Every rule is one subtest named after it, so a backend that breaks one
+// promise fails with the promise's name. The suite only ever goes through
+// the interfaces: what it needs beyond them (pruning the change log) is an
+// optional field of Stores.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/weigong/weigong/catalog"
+	"github.com/weigong/weigong/feed"
+	"github.com/weigong/weigong/feed/webhook"
+	"github.com/weigong/weigong/share"
+)
+
+// Stores is one backend's stores, all over the same database. The
+// factory given to Run returns a fresh, empty set whose orders and
+// webhooks can be written (its secret key set) and that is closed by the
+// test's cleanup.
+type Stores struct {
+	Units    catalog.UnitOfWork
+	Accounts catalog.AccountStore
+	Sessions catalog.SessionStore
+	Images   catalog.ImageStore
+	Cards    catalog.CardStore
+	Follows  catalog.FollowStore
+	Orders   catalog.OrderStore
+	Keys     catalog.KeyStore
+	Search   catalog.SearchStore
+	Feed     feed.Store
+	Log      feed.ChangeLog
+	Cursors  feed.CursorStore
+	Shares   share.Store
+	Webhooks webhook.Store
+
+	// PruneChanges, when set, deletes the changes recorded before
+	// olderThan and raises the log's horizon (storage.DB.PruneChanges);
+	// the pruning rules are skipped without it.
+	PruneChanges func(ctx context.Context, olderThan time.Time) (int, error)
+}
+
+// DB is a backend that implements every store in one value, as
+// storage.DB does.
+type DB interface {
+	catalog.UnitOfWork
+	catalog.AccountStore
+	catalog.SessionStore
+	catalog.ImageStore
+	catalog.CardStore
+	catalog.FollowStore
+	catalog.OrderStore
+	catalog.KeyStore
+	catalog.SearchStore
+	feed.Store
+	feed.ChangeLog
+	feed.CursorStore
+	share.Store
+	webhook.Store
+}
+
+// FromDB returns the stores of a backend that implements them all, with
+// PruneChanges if db has it.
+func FromDB(db DB) Stores {
+	s := Stores{Units: db, Accounts: db, Sessions: db, Images: db, Cards: db, Follows: db, Orders: db,
+		Keys: db, Search: db, Feed: db, Log: db, Cursors: db, Shares: db, Webhooks: db}
+	if p, ok := db.(interface {
+		PruneChanges(ctx context.Context, olderThan time.Time) (int, error)
+	}); ok {
+		s.PruneChanges = p.PruneChanges
+	}
+	return s
+}
+
+// Run runs the whole suite; open is called once per subtest.
+func Run(t *testing.T, open func(t *testing.T) Stores) {
+	groups := []struct {
+		name string
+		run  func(t *testing.T, open func(t *testing.T) *fixture)
+	}{
+		{"UnitOfWork", testUnitOfWork},
+		{"ChangeLog", testChangeLog},
+		{"ConcurrentWriters", testConcurrentWriters},
+		{"Idempotency", testIdempotency},
+		{"Accounts", testAccounts},
+		{"Sessions", testSessions},
+		{"Images", testImages},
+		{"AppKeys", testAppKeys},
+		{"Cards", testCards},
+		{"Feed", testFeed},
+		{"Search", testSearch},
+		{"Follows", testFollows},
+		{"Orders", testOrders},
+		{"AfterSales", testAfterSales},
+		{"RelayCursors", testRelayCursors},
+		{"Shares", testShares},
+		{"Webhooks", testWebhooks},
+	}
+	for _, g := range groups {
+		t.Run(g.name, func(t *testing.T) {
+			g.run(t, func(t *testing.T) *fixture { return newFixture(t, open(t)) })
+		})
+	}
+}
+
+// waitLimit bounds every wait of the suite: a store that never answers
+// fails the test instead of hanging it.
+const waitLimit = 10 * time.Second
+
+// base is the fixtures' fixed point in time.
+var base = time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+
+// fixture builds valid objects in one store set. IDs are UUIDv7 whose
+// time part grows by a millisecond per ID, so the order they were made in
+// is their sort order, as it is for the service's own IDs.
+type fixture struct {
+	t   *testing.T
+	ctx context.Context
+	s   Stores
+	n   atomic.Int64
+}
+
+func newFixture(t *testing.T, s Stores) *fixture {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	return &fixture{t: t, ctx: ctx, s: s}
+}
+
+// id returns a fresh UUIDv7, later than every one before it.
+func (f *fixture) id() string {
+	n := f.n.Add(1)
+	var u uuid.UUID
+	var ms [8]byte
+	binary.BigEndian.PutUint64(ms[:], uint64(base.Add(time.Duration(n)*time.Millisecond).UnixMilli()))
+	copy(u[:6], ms[2:])
+	rand.Read(u[6:])
+	u[6] = u[6]&0x0f | 0x70
+	u[8] = u[8]&0x3f | 0x80
+	return u.String()
+}
+
+// seq returns a fresh small number, for handles and names.
+func (f *fixture) seq() int64 { return f.n.Add(1) }
+
+// update runs fn as a unit of work and fails the test if it fails.
+func (f *fixture) update(fn func(tx catalog.Tx) error) {
+	f.t.Helper()
+	if err := f.s.Units.Update(f.ctx, fn); err != nil {
+		f.t.Fatalf("Update: %v", err)
+	}
+}
+
+// view runs fn in a read-only unit and fails the test if it fails.
+func (f *fixture) view(fn func(tx catalog.Tx) error) {
+	f.t.Helper()
+	if err := f.s.Units.View(f.ctx, fn); err != nil {
+		f.t.Fatalf("View: %v", err)
+	}
+}
+
+func (f *fixture) newSupplier() catalog.Account {
+	n := f.seq()
+	return catalog.Account{ID: f.id(), Role: catalog.RoleSupplier, Handle: fmt.Sprintf("sup_%d", n),
+		Name: fmt.Sprintf("Supplier %d", n), CreatedAt: base, PasswordHash: []byte("hash"),
+		FollowPolicy: catalog.PolicyOpen, Levels: []string{"standard", "gold"}, Badges: []string{},
+		Guarantees: []string{}, Version: 1}
+}
+
+func (f *fixture) newDistributor() catalog.Account {
+	n := f.seq()
+	return catalog.Account{ID: f.id(), Role: catalog.RoleDistributor, Handle: fmt.Sprintf("dist_%d", n),
+		Name: fmt.Sprintf("Distributor %d", n), CreatedAt: base, PasswordHash: []byte("hash"), Version: 1}
+}
+
+// supplier stores a new supplier account.
+func (f *fixture) supplier() catalog.Account {
+	f.t.Helper()
+	a := f.newSupplier()
+	f.update(func(tx catalog.Tx) error { return tx.CreateAccount(a) })
+	return a
+}
+
+// distributor stores a new distributor account.
+func (f *fixture) distributor() catalog.Account {
+	f.t.Helper()
+	a := f.newDistributor()
+	f.update(func(tx catalog.Tx) error { return tx.CreateAccount(a) })
+	return a
+}
+
+// newCard returns a card of supplierID with every field set, not stored.
+func (f *fixture) newCard(supplierID string) catalog.Card {
+	floor, stock := int64(1500), int64(30)
+	id := f.id()
+	img := catalog.Image{ID: f.id(), OwnerID: supplierID, Width: 1080, Height: 810, CreatedAt: base}
+	return catalog.Card{ID: id, SupplierID: supplierID, Title: "连衣裙 " + id[len(id)-6:], Description: "夏季新款",
+		Images: []catalog.Image{img}, Tags: []string{"女装"}, CostPrice: 1200, RetailPrice: 2900, FloorPrice: &floor,
+		LevelPrices: map[string]int64{"gold": 1100}, VolumePrices: []catalog.VolumePrice{{MinQty: 10, Price: 1000}},
+		Stock: &stock, CreatedAt: base, UpdatedAt: base, Version: 1}
+}
+
+// card publishes a new card of supplierID and returns it with its change.
+func (f *fixture) card(supplierID string) (catalog.Card, catalog.Change) {
+	f.t.Helper()
+	c := f.newCard(supplierID)
+	var ch catalog.Change
+	f.update(func(tx catalog.Tx) error {
+		var err error
+		ch, err = tx.SaveCard(c, catalog.CardPublished)
+		return err
+	})
+	return c, ch
+}
+
+// follow stores a follow in state and returns it with its change.
+func (f *fixture) follow(supplierID, distributorID string, state catalog.FollowState, since time.Time) (catalog.Follow, catalog.Change) {
+	f.t.Helper()
+	fw := catalog.Follow{SupplierID: supplierID, DistributorID: distributorID, State: state, Level: "standard",
+		ManualLevel: "standard", Since: since, Version: 1}
+	var ch catalog.Change
+	f.update(func(tx catalog.Tx) error {
+		var err error
+		ch, err = tx.SaveFollow(fw)
+		return err
+	})
+	return fw, ch
+}
+
+// newOrder returns a submitted order of one line, not stored.
+func (f *fixture) newOrder(supplierID, distributorID, cardID string, created time.Time) catalog.Order {
+	return catalog.Order{ID: f.id(), SupplierID: supplierID, DistributorID: distributorID,
+		Lines: []catalog.OrderLine{{Line: 1, CardID: cardID, Title: "连衣裙", Qty: 2, UnitPrice: 1200, Amount: 2400}},
+		Total: 2400, Consignee: catalog.Consignee{Name: "张三", Phone: "13800138000", Province: "浙江省",
+			City: "杭州市", District: "西湖区", Address: "文三路 90 号"},
+		State: catalog.OrderSubmitted, Payment: catalog.PaymentUnpaid, Guarantees: []string{},
+		CreatedAt: created, UpdatedAt: created, Version: 1}
+}
+
+// saveOrder stores o with a change of kind ("" for none).
+func (f *fixture) saveOrder(o catalog.Order, kind catalog.ChangeKind) catalog.Change {
+	f.t.Helper()
+	var ch catalog.Change
+	f.update(func(tx catalog.Tx) error {
+		var err error
+		ch, err = tx.SaveOrder(o, kind)
+		return err
+	})
+	return ch
+}
+
+// logInfo reads the change log's description.
+func (f *fixture) logInfo() feed.LogInfo {
+	f.t.Helper()
+	info, err := f.s.Log.Log(f.ctx)
+	if err != nil {
+		f.t.Fatalf("Log: %v", err)
+	}
+	return info
+}
+
+// logAfter reads every change of the log after seq, paging by 100.
+func (f *fixture) logAfter(after uint64) []catalog.Change {
+	f.t.Helper()
+	var all []catalog.Change
+	for {
+		page, err := f.s.Log.LogChanges(f.ctx, after, 100)
+		if err != nil {
+			f.t.Fatalf("LogChanges(%d): %v", after, err)
+		}
+		all = append(all, page...)
+		if len(page) < 100 {
+			return all
+		}
+		after = page[len(page)-1].Seq
+	}
+}
+
+// wantCode fails unless err is a catalog error with the given code.
+func wantCode(t *testing.T, what string, err error, code catalog.Code) {
+	t.Helper()
+	if got := catalog.ErrorCode(err); got != code {
+		t.Fatalf("%s: error = %v (code %q), want code %q", what, err, got, code)
+	}
+}
+
+// noErr fails the test on err.
+func noErr(t *testing.T, what string, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// ids returns the IDs of xs, by id.
+func ids[T any](xs []T, id func(T) string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = id(x)
+	}
+	return out
+}
+
+func cardID(c catalog.Card) string       { return c.ID }
+func orderID(o catalog.Order) string     { return o.ID }
+func followDist(f catalog.Follow) string { return f.DistributorID }
+
+// sameIDs fails unless got and want hold the same IDs in the same order.
+func sameIDs(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("%s:\n got %v\nwant %v", what, got, want)
+	}
+}
+
+// reversed returns xs newest first when they were made oldest first.
+func reversed(xs []string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[len(xs)-1-i] = x
+	}
+	return out
+}
