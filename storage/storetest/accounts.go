@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -147,18 +148,7 @@ func testAccounts(t *testing.T, open func(t *testing.T) *fixture) {
 			}()
 		}
 		wg.Wait()
-		won := 0
-		for _, err := range errs {
-			switch {
-			case err == nil:
-				won++
-			case catalog.ErrorCode(err) != catalog.Conflict:
-				t.Errorf("a losing sign-up: %v, want a Conflict", err)
-			}
-		}
-		if won != 1 {
-			t.Fatalf("%d of %d concurrent sign-ups with one handle succeeded, want 1", won, n)
-		}
+		oneWinner(t, "sign-ups with one handle", errs, catalog.Conflict)
 	})
 
 	t.Run("MovingAHandleFreesTheOldOne", func(t *testing.T) {
@@ -293,18 +283,7 @@ func testSessions(t *testing.T, open func(t *testing.T) *fixture) {
 				}()
 			}
 			wg.Wait()
-			won := 0
-			for _, err := range errs {
-				switch {
-				case err == nil:
-					won++
-				case catalog.ErrorCode(err) != catalog.NotFound:
-					t.Errorf("a losing TakeSession: %v, want NotFound", err)
-				}
-			}
-			if won != 1 {
-				t.Fatalf("round %d: %d of %d concurrent TakeSession calls got the ticket, want 1", r, won, racers)
-			}
+			oneWinner(t, fmt.Sprintf("round %d of TakeSession", r), errs, catalog.NotFound)
 		}
 	})
 

@@ -73,20 +73,9 @@ func testCards(t *testing.T, open func(t *testing.T) *fixture) {
 				want = append(want, cs[i].ID)
 			}
 		}
-		var got []string
-		before := ""
-		for pages := 0; pages < 10; pages++ {
-			page, err := f.s.Cards.SupplierCards(f.ctx, sup.ID, before, 2)
-			noErr(t, "SupplierCards", err)
-			if len(page) > 2 {
-				t.Fatalf("SupplierCards(limit 2) returned %d", len(page))
-			}
-			if len(page) == 0 {
-				break
-			}
-			got = append(got, ids(page, cardID)...)
-			before = page[len(page)-1].ID
-		}
+		got := pages(t, "SupplierCards", 2, cardID, untilEmpty(func(before string) ([]catalog.Card, error) {
+			return f.s.Cards.SupplierCards(f.ctx, sup.ID, before, 2)
+		}))
 		sameIDs(t, "SupplierCards pages", got, want)
 		f.view(func(tx catalog.Tx) error {
 			all, err := tx.SupplierCards(sup.ID)
@@ -134,17 +123,9 @@ func testFeed(t *testing.T, open func(t *testing.T) *fixture) {
 		}
 		f.withdraw(gone)
 		want = reversed(want)
-		var got []string
-		before := ""
-		for pages := 0; pages < 10; pages++ {
-			page, err := f.s.Feed.FeedCards(f.ctx, []string{a.ID, b.ID}, before, 3)
-			noErr(t, "FeedCards", err)
-			if len(page) == 0 {
-				break
-			}
-			got = append(got, ids(page, cardID)...)
-			before = page[len(page)-1].ID
-		}
+		got := pages(t, "FeedCards", 3, cardID, untilEmpty(func(before string) ([]catalog.Card, error) {
+			return f.s.Feed.FeedCards(f.ctx, []string{a.ID, b.ID}, before, 3)
+		}))
 		sameIDs(t, "FeedCards pages", got, want)
 	})
 
@@ -212,7 +193,7 @@ func testSearch(t *testing.T, open func(t *testing.T) *fixture) {
 				return true
 			}})
 		noErr(t, "SearchCards", err)
-		got := ids(found, func(fc catalog.FoundCard) string { return fc.Card.ID })
+		got := ids(found, foundID)
 		sameIDs(t, "SearchCards(衬衫)", got, []string{shirtB.ID, shirtA.ID})
 		if next != "" || !sawSupplier || found[0].Supplier == nil || found[0].Supplier.Ref.ID != b.ID {
 			t.Fatalf("next %q, Keep saw the supplier %v, result supplier %+v", next, sawSupplier, found[0].Supplier)
@@ -220,7 +201,7 @@ func testSearch(t *testing.T, open func(t *testing.T) *fixture) {
 		only, _, err := f.s.Search.SearchCards(f.ctx, catalog.CardSearch{SupplierIDs: []string{a.ID},
 			Tokens: text.Tokens, Limit: 10, Keep: keepAll})
 		noErr(t, "SearchCards(one supplier)", err)
-		sameIDs(t, "SearchCards of a only", ids(only, func(fc catalog.FoundCard) string { return fc.Card.ID }), []string{shirtA.ID})
+		sameIDs(t, "SearchCards of a only", ids(only, foundID), []string{shirtA.ID})
 	})
 
 	t.Run("NoTokensListsEveryLiveCardWithPaging", func(t *testing.T) {
@@ -229,18 +210,10 @@ func testSearch(t *testing.T, open func(t *testing.T) *fixture) {
 		cs := f.cards(sup.ID, 5)
 		f.withdraw(cs[1])
 		want := reversed([]string{cs[0].ID, cs[2].ID, cs[3].ID, cs[4].ID})
-		var got []string
-		before := ""
-		for pages := 0; pages < 10; pages++ {
-			found, next, err := f.s.Search.SearchCards(f.ctx, catalog.CardSearch{SupplierIDs: []string{sup.ID},
+		got := pages(t, "SearchCards", 3, foundID, func(before string) ([]catalog.FoundCard, string, error) {
+			return f.s.Search.SearchCards(f.ctx, catalog.CardSearch{SupplierIDs: []string{sup.ID},
 				Before: before, Limit: 3, Keep: keepAll})
-			noErr(t, "SearchCards", err)
-			got = append(got, ids(found, func(fc catalog.FoundCard) string { return fc.Card.ID })...)
-			if next == "" {
-				break
-			}
-			before = next
-		}
+		})
 		sameIDs(t, "SearchCards pages", got, want)
 	})
 
@@ -251,28 +224,18 @@ func testSearch(t *testing.T, open func(t *testing.T) *fixture) {
 		keepOdd := func(c catalog.Card, _ *catalog.Publisher) bool {
 			return c.ID == cs[1].ID || c.ID == cs[3].ID || c.ID == cs[5].ID
 		}
-		var got []string
-		before := ""
-		for pages := 0; ; pages++ {
-			if pages > 12 {
-				t.Fatal("paging with a budget does not end")
-			}
+		got := pages(t, "SearchCards with a budget", 10, foundID, func(before string) ([]catalog.FoundCard, string, error) {
 			examined := 0
 			found, next, err := f.s.Search.SearchCards(f.ctx, catalog.CardSearch{SupplierIDs: []string{sup.ID},
 				Before: before, Limit: 10, Budget: 2, Keep: func(c catalog.Card, p *catalog.Publisher) bool {
 					examined++
 					return keepOdd(c, p)
 				}})
-			noErr(t, "SearchCards", err)
 			if examined > 2 {
 				t.Fatalf("one request examined %d candidates with a budget of 2", examined)
 			}
-			got = append(got, ids(found, func(fc catalog.FoundCard) string { return fc.Card.ID })...)
-			if next == "" {
-				break
-			}
-			before = next
-		}
+			return found, next, err
+		})
 		sameIDs(t, "SearchCards with a budget", got, []string{cs[5].ID, cs[3].ID, cs[1].ID})
 	})
 }
@@ -364,32 +327,19 @@ func testFollows(t *testing.T, open func(t *testing.T) *fixture) {
 		}
 		other := f.supplier()
 		f.follow(other.ID, f.distributor().ID, catalog.StateActive, base.Add(time.Hour))
-		pages := func(state catalog.FollowState) []string {
-			var got []string
-			before := ""
-			for n := 0; n < 10; n++ {
-				page, next, err := f.s.Follows.Followers(f.ctx, sup.ID, state, before, 2)
-				noErr(t, "Followers", err)
-				if len(page) > 2 {
-					t.Fatalf("Followers(limit 2) returned %d", len(page))
-				}
-				got = append(got, ids(page, followDist)...)
-				if next == "" {
-					return got
-				}
-				before = next
-			}
-			t.Fatal("Followers paging does not end")
-			return nil
+		followers := func(state catalog.FollowState) []string {
+			return pages(t, "Followers", 2, followDist, func(before string) ([]catalog.Follow, string, error) {
+				return f.s.Follows.Followers(f.ctx, sup.ID, state, before, 2)
+			})
 		}
-		sameIDs(t, "active followers", pages(catalog.StateActive), reversed(active))
-		sameIDs(t, "pending followers", pages(catalog.StatePending), reversed(pending))
+		sameIDs(t, "active followers", followers(catalog.StateActive), reversed(active))
+		sameIDs(t, "pending followers", followers(catalog.StatePending), reversed(pending))
 		// Blocking a follower moves it between the lists.
 		blocked := catalog.Follow{SupplierID: sup.ID, DistributorID: active[0], State: catalog.StateBlocked,
 			Level: "standard", ManualLevel: "standard", Since: base, Version: 2}
 		f.update(func(tx catalog.Tx) error { _, err := tx.SaveFollow(blocked); return err })
-		sameIDs(t, "active followers after a block", pages(catalog.StateActive), reversed(active[1:]))
-		sameIDs(t, "blocked followers", pages(catalog.StateBlocked), []string{active[0]})
+		sameIDs(t, "active followers after a block", followers(catalog.StateActive), reversed(active[1:]))
+		sameIDs(t, "blocked followers", followers(catalog.StateBlocked), []string{active[0]})
 		f.view(func(tx catalog.Tx) error {
 			all, err := tx.SupplierFollows(sup.ID)
 			if err == nil && len(all) != 7 {
@@ -399,3 +349,5 @@ func testFollows(t *testing.T, open func(t *testing.T) *fixture) {
 		})
 	})
 }
+
+func foundID(fc catalog.FoundCard) string { return fc.Card.ID }

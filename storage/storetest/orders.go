@@ -233,22 +233,9 @@ func testOrders(t *testing.T, open func(t *testing.T) *fixture) {
 // orderPages reads every page of an account's orders in state.
 func (f *fixture) orderPages(accountID string, state catalog.OrderState, limit int) []string {
 	f.t.Helper()
-	var got []string
-	before := ""
-	for n := 0; n < 20; n++ {
-		page, next, err := f.s.Orders.AccountOrders(f.ctx, accountID, state, before, limit)
-		noErr(f.t, "AccountOrders", err)
-		if len(page) > limit {
-			f.t.Fatalf("AccountOrders(limit %d) returned %d", limit, len(page))
-		}
-		got = append(got, ids(page, orderID)...)
-		if next == "" {
-			return got
-		}
-		before = next
-	}
-	f.t.Fatal("AccountOrders paging does not end")
-	return nil
+	return pages(f.t, "AccountOrders", limit, orderID, func(before string) ([]catalog.Order, string, error) {
+		return f.s.Orders.AccountOrders(f.ctx, accountID, state, before, limit)
+	})
 }
 
 func (f *fixture) newAfterSale(o catalog.Order, created time.Time) catalog.AfterSale {
@@ -321,26 +308,16 @@ func testAfterSales(t *testing.T, open func(t *testing.T) *fixture) {
 		approved.State, approved.Version = catalog.ASApproved, 2
 		f.saveAfterSale(approved)
 		caseID := func(a catalog.AfterSale) string { return a.ID }
-		pages := func(who string, state catalog.AfterSaleState) []string {
-			var got []string
-			before := ""
-			for n := 0; n < 20; n++ {
-				page, next, err := f.s.Orders.AccountAfterSales(f.ctx, who, state, before, 2)
-				noErr(t, "AccountAfterSales", err)
-				got = append(got, ids(page, caseID)...)
-				if next == "" {
-					return got
-				}
-				before = next
-			}
-			t.Fatal("AccountAfterSales paging does not end")
-			return nil
+		cases := func(who string, state catalog.AfterSaleState) []string {
+			return pages(t, "AccountAfterSales", 2, caseID, func(before string) ([]catalog.AfterSale, string, error) {
+				return f.s.Orders.AccountAfterSales(f.ctx, who, state, before, 2)
+			})
 		}
-		sameIDs(t, "supplier's cases", pages(p.sup.ID, ""), reversed(ids(all, caseID)))
-		sameIDs(t, "d1's cases", pages(p.d1.ID, ""), reversed(ids(d1, caseID)))
-		sameIDs(t, "d2's cases", pages(p.d2.ID, ""), []string{all[2].ID})
-		sameIDs(t, "approved cases", pages(p.sup.ID, catalog.ASApproved), []string{approved.ID})
-		sameIDs(t, "requested cases of d1", pages(p.d1.ID, catalog.ASRequested), []string{all[4].ID, all[3].ID, all[0].ID})
+		sameIDs(t, "supplier's cases", cases(p.sup.ID, ""), reversed(ids(all, caseID)))
+		sameIDs(t, "d1's cases", cases(p.d1.ID, ""), reversed(ids(d1, caseID)))
+		sameIDs(t, "d2's cases", cases(p.d2.ID, ""), []string{all[2].ID})
+		sameIDs(t, "approved cases", cases(p.sup.ID, catalog.ASApproved), []string{approved.ID})
+		sameIDs(t, "requested cases of d1", cases(p.d1.ID, catalog.ASRequested), []string{all[4].ID, all[3].ID, all[0].ID})
 	})
 
 	t.Run("DueAfterSalesSoonestFirst", func(t *testing.T) {

@@ -130,20 +130,9 @@ func testShares(t *testing.T, open func(t *testing.T) *fixture) {
 			want = append(want, s.ID)
 		}
 		f.createShare(f.newShare(other, card, base.Add(time.Hour)))
-		var got []string
-		before := ""
-		for n := 0; ; n++ {
-			if n > 10 {
-				t.Fatal("DistributorShares paging does not end")
-			}
-			page, next, err := f.s.Shares.DistributorShares(f.ctx, dist.ID, before, 2)
-			noErr(t, "DistributorShares", err)
-			got = append(got, ids(page, func(s share.Share) string { return s.ID })...)
-			if next == "" {
-				break
-			}
-			before = next
-		}
+		got := pages(t, "DistributorShares", 2, func(s share.Share) string { return s.ID }, func(before string) ([]share.Share, string, error) {
+			return f.s.Shares.DistributorShares(f.ctx, dist.ID, before, 2)
+		})
 		sameIDs(t, "DistributorShares", got, reversed(want))
 	})
 

@@ -340,3 +340,57 @@ func reversed(xs []string) []string {
 	}
 	return out
 }
+
+// pages reads every page of a cursor-paged list, limit per page, and
+// returns the IDs in the order read. A page over limit, or paging that
+// does not end, fails the test. page returns the next page's cursor, ""
+// on the last page.
+func pages[T any](t *testing.T, what string, limit int, id func(T) string, page func(before string) ([]T, string, error)) []string {
+	t.Helper()
+	var got []string
+	before := ""
+	for n := 0; n < 50; n++ {
+		items, next, err := page(before)
+		noErr(t, what, err)
+		if len(items) > limit {
+			t.Fatalf("%s (limit %d) returned %d", what, limit, len(items))
+		}
+		got = append(got, ids(items, id)...)
+		if next == "" {
+			return got
+		}
+		before = next
+	}
+	t.Fatalf("%s: paging does not end", what)
+	return nil
+}
+
+// untilEmpty adapts a list whose cursor is its last card's ID, and that
+// has no next cursor, to pages: it pages until a page comes back empty.
+func untilEmpty(list func(before string) ([]catalog.Card, error)) func(before string) ([]catalog.Card, string, error) {
+	return func(before string) ([]catalog.Card, string, error) {
+		cs, err := list(before)
+		if len(cs) == 0 {
+			return cs, "", err
+		}
+		return cs, cs[len(cs)-1].ID, err
+	}
+}
+
+// oneWinner fails unless exactly one of errs (concurrent attempts at
+// one thing) is nil and every other is a catalog error with code lose.
+func oneWinner(t *testing.T, what string, errs []error, lose catalog.Code) {
+	t.Helper()
+	won := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case catalog.ErrorCode(err) != lose:
+			t.Errorf("%s: a loser got %v, want code %s", what, err, lose)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%s: %d of %d concurrent attempts succeeded, want 1", what, won, len(errs))
+	}
+}

@@ -121,20 +121,9 @@ func testWebhooks(t *testing.T, open func(t *testing.T) *fixture) {
 		}
 		noErr(t, "AddDeliveries", f.s.Webhooks.AddDeliveries(f.ctx, ds))
 		noErr(t, "AddDeliveries", f.s.Webhooks.AddDeliveries(f.ctx, []webhook.Delivery{newDelivery(other, 15, base)}))
-		var got []string
-		before := ""
-		for n := 0; ; n++ {
-			if n > 10 {
-				t.Fatal("Deliveries paging does not end")
-			}
-			page, next, err := f.s.Webhooks.Deliveries(f.ctx, w.ID, before, 2)
-			noErr(t, "Deliveries", err)
-			got = append(got, ids(page, deliveryID)...)
-			if next == "" {
-				break
-			}
-			before = next
-		}
+		got := pages(t, "Deliveries", 2, deliveryID, func(before string) ([]webhook.Delivery, string, error) {
+			return f.s.Webhooks.Deliveries(f.ctx, w.ID, before, 2)
+		})
 		sameIDs(t, "Deliveries", got, reversed(ids(ds, deliveryID)))
 	})
 
