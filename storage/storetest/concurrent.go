@@ -159,15 +159,33 @@ func manyWriters(t *testing.T, f *fixture) {
 		}()
 	}
 
-	seen := make([][]uint64, tailers)
-	var tw sync.WaitGroup
+	// Tailers of the whole log, as feed.Tailer reads it, and one of the
+	// distributor's replay (feed.Store.Changes), which a reconnecting
+	// client reads the same way from its cursor: here every change
+	// concerns the distributor, so it must see the whole log too.
+	supIDs := ids(sups, func(a catalog.Account) string { return a.ID })
+	readers := make([]func(after uint64) ([]catalog.Change, error), tailers+1)
 	for r := 0; r < tailers; r++ {
+		readers[r] = func(after uint64) ([]catalog.Change, error) { return f.s.Log.LogChanges(f.ctx, after, 8) }
+	}
+	readers[tailers] = func(after uint64) ([]catalog.Change, error) {
+		return f.s.Feed.Changes(f.ctx, dist.ID, supIDs, after, 8)
+	}
+	seen := make([][]uint64, len(readers))
+	var tw sync.WaitGroup
+	for r, read := range readers {
 		tw.Add(1)
 		go func() {
 			defer tw.Done()
-			seen[r] = tail(t, f, start, writersDone)
+			seen[r] = tail(t, f, start, read, writersDone)
 		}()
 	}
+	var marks []lastMark
+	tw.Add(1)
+	go func() {
+		defer tw.Done()
+		marks = watchLast(t, f, start, writersDone)
+	}()
 	wg.Wait()
 	close(writersDone)
 	tw.Wait()
@@ -204,7 +222,24 @@ func manyWriters(t *testing.T, f *fixture) {
 	want := seqs(all)
 	for r, got := range seen {
 		if !slices.Equal(got, want) {
-			t.Errorf("tailer %d saw %d changes, the log holds %d; first difference: %s", r, len(got), len(want), firstDiff(got, want))
+			what := "log tailer"
+			if r == tailers {
+				what = "replay tailer"
+			}
+			t.Errorf("%s %d saw %d changes, the log holds %d; first difference: %s", what, r, len(got), len(want), firstDiff(got, want))
+		}
+	}
+	for _, m := range marks {
+		n := 0
+		for _, seq := range want {
+			if seq <= m.last {
+				n++
+			}
+		}
+		if n != m.atOrBelow {
+			t.Errorf("Log().Last read %d when %d changes at or below it were visible; %d are in the end: a change below Last committed after Last was reported",
+				m.last, m.atOrBelow, n)
+			break
 		}
 	}
 	if info := f.logInfo(); len(want) > 0 && info.Last != want[len(want)-1] {
@@ -212,11 +247,11 @@ func manyWriters(t *testing.T, f *fixture) {
 	}
 }
 
-// tail reads the log from after in pages of 8, naively: it moves its
+// tail reads changes with read from after, naively: it moves its
 // position to the last Seq it read, as a reader trusting the log's
 // promise would. It waits on Changed between reads and stops after a
 // read that found nothing, begun after every writer had finished.
-func tail(t *testing.T, f *fixture, after uint64, writersDone <-chan struct{}) []uint64 {
+func tail(t *testing.T, f *fixture, after uint64, read func(after uint64) ([]catalog.Change, error), writersDone <-chan struct{}) []uint64 {
 	var got []uint64
 	for {
 		wake := f.s.Log.Changed()
@@ -226,9 +261,9 @@ func tail(t *testing.T, f *fixture, after uint64, writersDone <-chan struct{}) [
 			finished = true
 		default:
 		}
-		page, err := f.s.Log.LogChanges(f.ctx, after, 8)
+		page, err := read(after)
 		if err != nil {
-			t.Errorf("LogChanges: %v", err)
+			t.Errorf("reading changes: %v", err)
 			return got
 		}
 		for _, c := range page {
@@ -262,4 +297,58 @@ func firstDiff(got, want []uint64) string {
 		}
 	}
 	return fmt.Sprintf("one is a prefix of the other (%d vs %d)", len(got), len(want))
+}
+
+// lastMark is one reading of Log().Last and how many changes at or
+// below it the log showed right after.
+type lastMark struct {
+	last      uint64
+	atOrBelow int
+}
+
+// watchLast reads Log().Last while writers commit, and after each reading
+// counts the changes at or below it. A tailer starts at Last (a live
+// socket starts from "now"), so a change that commits below a Last
+// already reported is one such a tailer never hands on.
+func watchLast(t *testing.T, f *fixture, start uint64, writersDone <-chan struct{}) []lastMark {
+	var marks []lastMark
+	for len(marks) < 40 {
+		wake := f.s.Log.Changed()
+		select {
+		case <-writersDone:
+			return marks
+		default:
+		}
+		info, err := f.s.Log.Log(f.ctx)
+		if err != nil {
+			t.Errorf("Log: %v", err)
+			return marks
+		}
+		m := lastMark{last: info.Last}
+		for after := start; after < info.Last; {
+			page, err := f.s.Log.LogChanges(f.ctx, after, 64)
+			if err != nil {
+				t.Errorf("LogChanges: %v", err)
+				return marks
+			}
+			if len(page) == 0 {
+				break
+			}
+			for _, c := range page {
+				if c.Seq <= info.Last {
+					m.atOrBelow++
+				}
+			}
+			after = page[len(page)-1].Seq
+		}
+		marks = append(marks, m)
+		select {
+		case <-wake:
+		case <-writersDone:
+		case <-time.After(waitLimit):
+			t.Errorf("Changed() not closed within %s while writers commit", waitLimit)
+			return marks
+		}
+	}
+	return marks
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/weigong/weigong/catalog"
+	"github.com/weigong/weigong/feed"
 	"github.com/weigong/weigong/storage"
 	"github.com/weigong/weigong/storage/storetest"
 )
@@ -23,6 +24,8 @@ import (
 var mutants = []struct{ kind, rule string }{
 	{"gap", "ConcurrentWriters/ManyWritersAndTailers"},
 	{"gap", "ChangeLog/Paging"},
+	{"replaygap", "ConcurrentWriters/ManyWritersAndTailers"},
+	{"lastahead", "ConcurrentWriters/ManyWritersAndTailers"},
 	{"norollback", "UnitOfWork/FailedUpdateRollsBackEverything"},
 	{"norollback", "ChangeLog/CommittedSeqsAreContiguous"},
 	{"norollback", "ConcurrentWriters/ManyWritersAndTailers"},
@@ -98,6 +101,31 @@ func (m *mutant) LogChanges(ctx context.Context, after uint64, limit int) ([]cat
 	if m.kind != "gap" {
 		return cs, err
 	}
+	return m.hideOnce(cs), err
+}
+
+// Changes (replaygap) does the same to a distributor's replay.
+func (m *mutant) Changes(ctx context.Context, distributorID string, supplierIDs []string, after uint64, limit int) ([]catalog.Change, error) {
+	cs, err := m.DB.Changes(ctx, distributorID, supplierIDs, after, limit)
+	if m.kind != "replaygap" {
+		return cs, err
+	}
+	return m.hideOnce(cs), err
+}
+
+// Log (lastahead) reports a Last above the newest committed change, as
+// a store reporting its sequence's value would while units are open.
+func (m *mutant) Log(ctx context.Context) (feed.LogInfo, error) {
+	info, err := m.DB.Log(ctx)
+	if m.kind == "lastahead" && info.Last > 0 {
+		info.Last += 2
+	}
+	return info, err
+}
+
+// hideOnce drops, from cs, each Seq divisible by 5 the first time it is
+// read with a later one.
+func (m *mutant) hideOnce(cs []catalog.Change) []catalog.Change {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var out []catalog.Change
@@ -108,7 +136,7 @@ func (m *mutant) LogChanges(ctx context.Context, after uint64, limit int) ([]cat
 		}
 		out = append(out, c)
 	}
-	return out, err
+	return out
 }
 
 // Update (norollback) commits what fn wrote even when fn fails;
