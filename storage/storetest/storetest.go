@@ -58,6 +58,10 @@ type Stores struct {
 	// olderThan and raises the log's horizon (storage.DB.PruneChanges);
 	// the pruning rules are skipped without it.
 	PruneChanges func(ctx context.Context, olderThan time.Time) (int, error)
+	// Reopen, when set, closes these stores and opens the same database
+	// again, as a restart would, returning the new set (with its own
+	// Reopen); the durability rules are skipped without it.
+	Reopen func() Stores
 }
 
 // DB is a backend that implements every store in one value, as
@@ -113,6 +117,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"Orders", testOrders},
 		{"AfterSales", testAfterSales},
 		{"RelayCursors", testRelayCursors},
+		{"Durability", testDurability},
 		{"Shares", testShares},
 		{"Webhooks", testWebhooks},
 	}
