@@ -204,6 +204,44 @@ func testSearch(t *testing.T, open func(t *testing.T) *fixture) {
 		sameIDs(t, "SearchCards of a only", ids(only, foundID), []string{shirtA.ID})
 	})
 
+	t.Run("IndexCommitsWithTheCard", func(t *testing.T) {
+		// The index is written in the card's transaction: an edit moves
+		// the card between words at once, a rolled-back save leaves no
+		// trace, a withdrawal removes it.
+		f := open(t)
+		sup := f.supplier()
+		search := func(q string) []string {
+			text, err := catalog.ParseSearch(q)
+			noErr(t, "ParseSearch", err)
+			found, _, err := f.s.Search.SearchCards(f.ctx, catalog.CardSearch{SupplierIDs: []string{sup.ID},
+				Tokens: text.Tokens, Limit: 10, Keep: keepAll})
+			noErr(t, "SearchCards", err)
+			return ids(found, foundID)
+		}
+		c := f.newCard(sup.ID)
+		c.Title = "羊毛大衣"
+		f.update(func(tx catalog.Tx) error { _, err := tx.SaveCard(c, catalog.CardPublished); return err })
+		sameIDs(t, "大衣 after publishing", search("大衣"), []string{c.ID})
+		c.Title, c.Version = "真丝围巾", 2
+		f.update(func(tx catalog.Tx) error { _, err := tx.SaveCard(c, catalog.CardUpdated); return err })
+		sameIDs(t, "大衣 after retitling", search("大衣"), nil)
+		sameIDs(t, "围巾 after retitling", search("围巾"), []string{c.ID})
+		ghost := f.newCard(sup.ID)
+		ghost.Title = "皮鞋"
+		err := f.s.Units.Update(f.ctx, func(tx catalog.Tx) error {
+			if _, err := tx.SaveCard(ghost, catalog.CardPublished); err != nil {
+				return err
+			}
+			return errAbort
+		})
+		if err != errAbort {
+			t.Fatalf("Update = %v, want errAbort", err)
+		}
+		sameIDs(t, "皮鞋 after a rolled-back save", search("皮鞋"), nil)
+		f.withdraw(c)
+		sameIDs(t, "围巾 after withdrawing", search("围巾"), nil)
+	})
+
 	t.Run("NoTokensListsEveryLiveCardWithPaging", func(t *testing.T) {
 		f := open(t)
 		sup := f.supplier()
