@@ -347,10 +347,24 @@ func reversed(xs []string) []string {
 }
 
 // pages reads every page of a cursor-paged list, limit per page, and
-// returns the IDs in the order read. A page over limit, or paging that
-// does not end, fails the test. page returns the next page's cursor, ""
-// on the last page.
+// returns the IDs in the order read. page returns the next page's cursor,
+// "" on the last page: a cursor that leads to an empty page (the last page
+// was exactly full), a page over limit, or paging that does not end,
+// fails the test.
 func pages[T any](t *testing.T, what string, limit int, id func(T) string, page func(before string) ([]T, string, error)) []string {
+	t.Helper()
+	return readPages(t, what, limit, id, page, true)
+}
+
+// pagesMayEndEmpty is pages for lists whose last page may come back
+// empty: those without a next cursor (untilEmpty), and searches whose
+// budget ran out before the page filled.
+func pagesMayEndEmpty[T any](t *testing.T, what string, limit int, id func(T) string, page func(before string) ([]T, string, error)) []string {
+	t.Helper()
+	return readPages(t, what, limit, id, page, false)
+}
+
+func readPages[T any](t *testing.T, what string, limit int, id func(T) string, page func(before string) ([]T, string, error), strict bool) []string {
 	t.Helper()
 	var got []string
 	before := ""
@@ -359,6 +373,9 @@ func pages[T any](t *testing.T, what string, limit int, id func(T) string, page 
 		noErr(t, what, err)
 		if len(items) > limit {
 			t.Fatalf("%s (limit %d) returned %d", what, limit, len(items))
+		}
+		if strict && before != "" && len(items) == 0 {
+			t.Fatalf("%s: the cursor %q after a full page led to an empty page; the full page should have had no cursor", what, before)
 		}
 		got = append(got, ids(items, id)...)
 		if next == "" {
