@@ -3,6 +3,7 @@ package storetest_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/weigong/weigong/catalog"
 	"github.com/weigong/weigong/feed"
@@ -35,6 +38,7 @@ var mutants = []struct{ kind, rule string }{
 	{"twosteptake", "Sessions/ConcurrentTakeSessionHasOneWinner"},
 	{"pagingoverlap", "Orders/AccountOrdersPerPartyNewestFirstWithPaging"},
 	{"silent", "ChangeLog/ChangedFiresAfterACommitThatAppends"},
+	{"typedid", "HostileIDs/LookupsAreNotFound"},
 }
 
 const mutantEnv = "STORETEST_MUTANT"
@@ -191,6 +195,15 @@ func (m *mutant) AccountOrders(ctx context.Context, accountID string, state cata
 		next = orders[len(orders)-2].ID
 	}
 	return orders, next, err
+}
+
+// Card (typedid) fails on an ID that is not a UUID, as a typed uuid
+// column does ("invalid input syntax for type uuid").
+func (m *mutant) Card(ctx context.Context, id string) (catalog.Card, error) {
+	if _, err := uuid.Parse(id); m.kind == "typedid" && err != nil {
+		return catalog.Card{}, fmt.Errorf("invalid input syntax for type uuid: %q", id)
+	}
+	return m.DB.Card(ctx, id)
 }
 
 // Changed (silent) never fires.

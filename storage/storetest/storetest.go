@@ -120,6 +120,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"Durability", testDurability},
 		{"Shares", testShares},
 		{"Webhooks", testWebhooks},
+		{"HostileIDs", testHostileIDs},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
