@@ -72,6 +72,51 @@ func testIdempotency(t *testing.T, open func(t *testing.T) *fixture) {
 		})
 	})
 
+	t.Run("ConcurrentFirstUsesDoTheWorkOnce", func(t *testing.T) {
+		// The service's pattern: read the key's record, and without one
+		// do the work and save the record, in one unit. Racing retries
+		// of one request must publish one card, whatever the isolation
+		// the store runs units at.
+		f := open(t)
+		sup := f.supplier()
+		start := f.logInfo().Last
+		const racers = 6
+		var wg sync.WaitGroup
+		for i := 0; i < racers; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				err := f.s.Units.Update(f.ctx, func(tx catalog.Tx) error {
+					if _, ok, err := tx.IdempotencyRecord(sup.ID, "post-1"); ok || err != nil {
+						return err
+					}
+					c := f.newCard(sup.ID)
+					if _, err := tx.SaveCard(c, catalog.CardPublished); err != nil {
+						return err
+					}
+					return tx.SaveIdempotencyRecord(sup.ID, "post-1", catalog.IdempotencyRecord{
+						Fingerprint: "POST /v1/cards", Result: []byte(`{"id":"` + c.ID + `"}`), CreatedAt: base})
+				})
+				if err != nil {
+					t.Errorf("Update: %v", err)
+				}
+			}()
+		}
+		wg.Wait()
+		cards, err := f.s.Cards.SupplierCards(f.ctx, sup.ID, "", 100)
+		noErr(t, "SupplierCards", err)
+		if n := len(f.logAfter(start)); len(cards) != 1 || n != 1 {
+			t.Fatalf("%d racing first uses of one key published %d cards and %d changes, want 1 and 1", racers, len(cards), n)
+		}
+		f.view(func(tx catalog.Tx) error {
+			r, ok, err := tx.IdempotencyRecord(sup.ID, "post-1")
+			if err != nil || !ok || string(r.Result) != `{"id":"`+cards[0].ID+`"}` {
+				t.Errorf("the record = %s, %v, %v; want the published card's", r.Result, ok, err)
+			}
+			return nil
+		})
+	})
+
 	t.Run("LongestKeyIsKept", func(t *testing.T) {
 		f := open(t)
 		a := f.distributor()

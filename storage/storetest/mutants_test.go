@@ -35,6 +35,7 @@ var mutants = []struct{ kind, rule string }{
 	{"nosnapshot", "UnitOfWork/ViewIsOneSnapshot"},
 	{"staleread", "UnitOfWork/ConcurrentUpdatesLoseNoWrite"},
 	{"sharedidem", "Idempotency/KeysAreOwnedByTheirAccount"},
+	{"readcommitted", "Idempotency/ConcurrentFirstUsesDoTheWorkOnce"},
 	{"twosteptake", "Sessions/ConcurrentTakeSessionHasOneWinner"},
 	{"pagingoverlap", "Orders/AccountOrdersPerPartyNewestFirstWithPaging"},
 	{"silent", "ChangeLog/ChangedFiresAfterACommitThatAppends"},
@@ -158,6 +159,12 @@ func (m *mutant) Update(ctx context.Context, fn func(tx catalog.Tx) error) error
 		return m.DB.Update(ctx, func(tx catalog.Tx) error { return fn(staleTx{tx, m}) })
 	case "sharedidem":
 		return m.DB.Update(ctx, func(tx catalog.Tx) error { return fn(sharedIdemTx{tx}) })
+	case "readcommitted":
+		// Check, then act: the unit's idempotency reads are answered as
+		// they stood before it took the write lock.
+		early := map[string]bool{}
+		_ = m.DB.View(ctx, func(tx catalog.Tx) error { return fn(earlyIdemTx{tx, early, true}) })
+		return m.DB.Update(ctx, func(tx catalog.Tx) error { return fn(earlyIdemTx{tx, early, false}) })
 	}
 	return m.DB.Update(ctx, fn)
 }
@@ -250,4 +257,22 @@ func (t sharedIdemTx) IdempotencyRecord(_, key string) (catalog.IdempotencyRecor
 
 func (t sharedIdemTx) SaveIdempotencyRecord(_, key string, r catalog.IdempotencyRecord) error {
 	return t.Tx.SaveIdempotencyRecord(everyone, key, r)
+}
+
+// earlyIdemTx records (record) or replays (!record) whether each
+// idempotency key had a record.
+type earlyIdemTx struct {
+	catalog.Tx
+	found  map[string]bool
+	record bool
+}
+
+func (t earlyIdemTx) IdempotencyRecord(accountID, key string) (catalog.IdempotencyRecord, bool, error) {
+	r, ok, err := t.Tx.IdempotencyRecord(accountID, key)
+	if t.record {
+		t.found[accountID+key] = ok
+	} else if found, seen := t.found[accountID+key]; seen && !found {
+		return catalog.IdempotencyRecord{}, false, nil
+	}
+	return r, ok, err
 }

@@ -328,9 +328,11 @@ func testUnitOfWork(t *testing.T, open func(t *testing.T) *fixture) {
 	t.Run("ConcurrentUpdatesLoseNoWrite", func(t *testing.T) {
 		// Read-modify-write units run concurrently: each increment is
 		// kept, however the store serialises them (a lock, or a retry
-		// of fn after a serialisation failure).
+		// of fn after a serialisation failure), and each unit's change
+		// is appended once.
 		f := open(t)
-		a := f.distributor()
+		a := f.supplier()
+		start := f.logInfo().Last
 		const writers, each = 6, 5
 		var wg sync.WaitGroup
 		for w := 0; w < writers; w++ {
@@ -344,7 +346,11 @@ func testUnitOfWork(t *testing.T, open func(t *testing.T) *fixture) {
 							return err
 						}
 						acc.Version++
-						return tx.UpdateAccount(acc)
+						if err := tx.UpdateAccount(acc); err != nil {
+							return err
+						}
+						_, err = tx.SaveCard(f.newCard(a.ID), catalog.CardPublished)
+						return err
 					})
 					if err != nil {
 						t.Errorf("Update: %v", err)
@@ -358,6 +364,10 @@ func testUnitOfWork(t *testing.T, open func(t *testing.T) *fixture) {
 		noErr(t, "Account", err)
 		if want := a.Version + writers*each; got.Version != want {
 			t.Fatalf("Version = %d after %d increments from %d: updates were lost", got.Version, writers*each, a.Version)
+		}
+		// However often fn ran, each unit's change is in the log once.
+		if n := len(f.logAfter(start)); n != writers*each {
+			t.Fatalf("the log holds %d changes from %d committed units", n, writers*each)
 		}
 	})
 }
