@@ -18,12 +18,16 @@ import (
 // sequence) can show a later Seq first, and these rules catch it.
 func testConcurrentWriters(t *testing.T, open func(t *testing.T) *fixture) {
 	t.Run("ReaderNeverSkipsALateCommit", func(t *testing.T) {
-		// Unit A appends and holds its transaction open; unit B appends
-		// and commits meanwhile (where the store lets it); a reader reads
-		// the log; then A commits. Whatever the reader saw, A's change
-		// must not sit below it.
+		// Unit A appends and holds its transaction open; unit B (of
+		// another supplier, so that no row lock orders them) appends and
+		// commits meanwhile where the store lets it; readers read the
+		// log, Log().Last and a replay; then A commits. Whatever they
+		// saw, A's change must not sit below it.
 		f := open(t)
-		sup := f.supplier()
+		sup, supB, dist := f.supplier(), f.supplier(), f.distributor()
+		replay := func(after uint64) ([]catalog.Change, error) {
+			return f.s.Feed.Changes(f.ctx, dist.ID, []string{sup.ID, supB.ID}, after, 100)
+		}
 		start := f.logInfo().Last
 		appended, release := make(chan struct{}), make(chan struct{})
 		var once sync.Once
@@ -51,7 +55,7 @@ func testConcurrentWriters(t *testing.T, open func(t *testing.T) *fixture) {
 		bDone := make(chan error, 1)
 		go func() {
 			bDone <- f.s.Units.Update(f.ctx, func(tx catalog.Tx) error {
-				_, err := tx.SaveCard(f.newCard(sup.ID), catalog.CardPublished)
+				_, err := tx.SaveCard(f.newCard(supB.ID), catalog.CardPublished)
 				return err
 			})
 		}()
@@ -64,8 +68,11 @@ func testConcurrentWriters(t *testing.T, open func(t *testing.T) *fixture) {
 			bFirst = true
 		case <-time.After(500 * time.Millisecond):
 		}
+		lastDuring := f.logInfo().Last
 		during, err := f.s.Log.LogChanges(f.ctx, start, 100)
 		noErr(t, "LogChanges while A is open", err)
+		replayDuring, err := replay(start)
+		noErr(t, "Changes while A is open", err)
 		close(release)
 		for _, done := range []chan error{aDone, bDone} {
 			if done == bDone && bFirst {
@@ -78,15 +85,25 @@ func testConcurrentWriters(t *testing.T, open func(t *testing.T) *fixture) {
 				t.Fatal("a unit never committed")
 			}
 		}
-		pos := start
-		if len(during) > 0 {
-			pos = during[len(during)-1].Seq
-		}
-		seen := append(seqs(during), seqs(f.logAfter(pos))...)
 		all := seqs(f.logAfter(start))
-		if len(all) != 2 || !slices.Equal(seen, all) {
-			t.Fatalf("a reader saw %v (%v while A was open, B committed first: %v), the log holds %v: a change committed below a position already read",
+		if len(all) != 2 {
+			t.Fatalf("the log holds %v, want A's and B's changes", all)
+		}
+		seen := append(seqs(during), seqs(f.logAfter(lastOf(during, start)))...)
+		if !slices.Equal(seen, all) {
+			t.Errorf("a log reader saw %v (%v while A was open, B committed first: %v), the log holds %v: a change committed below a position already read",
 				seen, seqs(during), bFirst, all)
+		}
+		replayAfter, err := replay(lastOf(replayDuring, start))
+		noErr(t, "Changes", err)
+		if seen := append(seqs(replayDuring), seqs(replayAfter)...); !slices.Equal(seen, all) {
+			t.Errorf("a replay saw %v (%v while A was open), the log holds %v: a change committed below a cursor already handed out",
+				seen, seqs(replayDuring), all)
+		}
+		for _, seq := range all {
+			if seq <= lastDuring && !slices.Contains(seqs(during), seq) {
+				t.Errorf("Log().Last was %d while A was open, but Seq %d at or below it was not yet visible (it was A's)", lastDuring, seq)
+			}
 		}
 	})
 
@@ -351,4 +368,12 @@ func watchLast(t *testing.T, f *fixture, start uint64, writersDone <-chan struct
 		}
 	}
 	return marks
+}
+
+// lastOf returns the Seq of the last change of cs, or def when cs is empty.
+func lastOf(cs []catalog.Change, def uint64) uint64 {
+	if len(cs) == 0 {
+		return def
+	}
+	return cs[len(cs)-1].Seq
 }

@@ -29,6 +29,7 @@ var mutants = []struct{ kind, rule string }{
 	{"gap", "ChangeLog/Paging"},
 	{"replaygap", "ConcurrentWriters/ManyWritersAndTailers"},
 	{"lastahead", "ConcurrentWriters/ManyWritersAndTailers"},
+	{"lastahead", "ConcurrentWriters/ReaderNeverSkipsALateCommit"},
 	{"norollback", "UnitOfWork/FailedUpdateRollsBackEverything"},
 	{"norollback", "ChangeLog/CommittedSeqsAreContiguous"},
 	{"norollback", "ConcurrentWriters/ManyWritersAndTailers"},
