@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -95,6 +96,8 @@ type mutant struct {
 	*storage.DB
 	kind string
 
+	drawn atomic.Int64 // lastahead: Seqs drawn by open units
+
 	mu     sync.Mutex
 	hidden map[uint64]bool            // gap: Seqs hidden from their first read
 	cache  map[string]catalog.Account // staleread: accounts as first read
@@ -119,12 +122,12 @@ func (m *mutant) Changes(ctx context.Context, distributorID string, supplierIDs 
 	return m.hideOnce(cs), err
 }
 
-// Log (lastahead) reports a Last above the newest committed change, as
-// a store reporting its sequence's value would while units are open.
+// Log (lastahead) counts the Seqs drawn by open units in Last, as a
+// store reporting its sequence's value would.
 func (m *mutant) Log(ctx context.Context) (feed.LogInfo, error) {
 	info, err := m.DB.Log(ctx)
-	if m.kind == "lastahead" && info.Last > 0 {
-		info.Last += 2
+	if m.kind == "lastahead" {
+		info.Last += uint64(m.drawn.Load())
 	}
 	return info, err
 }
@@ -160,6 +163,14 @@ func (m *mutant) Update(ctx context.Context, fn func(tx catalog.Tx) error) error
 		return m.DB.Update(ctx, func(tx catalog.Tx) error { return fn(staleTx{tx, m}) })
 	case "sharedidem":
 		return m.DB.Update(ctx, func(tx catalog.Tx) error { return fn(sharedIdemTx{tx}) })
+	case "lastahead":
+		var drawn int64
+		defer func() { m.drawn.Add(-drawn) }()
+		return m.DB.Update(ctx, func(tx catalog.Tx) error {
+			m.drawn.Add(-drawn)
+			drawn = 0
+			return fn(drawingTx{tx, m, &drawn})
+		})
 	case "readcommitted":
 		// Check, then act: the unit's idempotency reads are answered as
 		// they stood before it took the write lock.
@@ -276,4 +287,20 @@ func (t earlyIdemTx) IdempotencyRecord(accountID, key string) (catalog.Idempoten
 		return catalog.IdempotencyRecord{}, false, nil
 	}
 	return r, ok, err
+}
+
+// drawingTx counts the cards its unit saves as drawn Seqs.
+type drawingTx struct {
+	catalog.Tx
+	m     *mutant
+	drawn *int64
+}
+
+func (t drawingTx) SaveCard(c catalog.Card, kind catalog.ChangeKind) (catalog.Change, error) {
+	ch, err := t.Tx.SaveCard(c, kind)
+	if err == nil {
+		*t.drawn++
+		t.m.drawn.Add(1)
+	}
+	return ch, err
 }
