@@ -7,9 +7,11 @@ import (
 	"github.com/weigong/weigong/catalog"
 )
 
-// hostileIDs are IDs a client can put in a URL. Looked up, each is
-// NotFound, never an internal error (a backend with a typed UUID column
-// must check the shape before it asks) and never a match.
+// hostileIDs are IDs a client can put in a URL (%00 included). Looked
+// up, each is NotFound, never an internal error (a backend with a typed
+// UUID column, or text that cannot hold NUL, must check the shape before
+// it asks) and never a match. Token hashes are not among them: the
+// server computes those.
 var hostileIDs = []string{"", "../x", strings.Repeat("\x00", 200), "not-a-uuid", "' OR 1=1 --",
 	"0190a0b0-0000-7000-8000-00000000000", "{0190a0b0-0000-7000-8000-000000000000}",
 	"0190a0b000007000800000000000000000", strings.Repeat("a", 5000)}
@@ -36,8 +38,6 @@ func testHostileIDs(t *testing.T, open func(t *testing.T) *fixture) {
 				"Delivery":      func() error { _, err := f.s.Webhooks.Delivery(f.ctx, hook.ID, id); return err },
 				"DeleteWebhook": func() error { return f.s.Webhooks.DeleteWebhook(f.ctx, id) },
 				"DeleteAppKey":  func() error { return f.s.Keys.DeleteAppKey(f.ctx, dist.ID, id) },
-				"AppKeyByHash":  func() error { _, err := f.s.Keys.AppKeyByHash(f.ctx, id); return err },
-				"Session":       func() error { _, err := f.s.Sessions.Session(f.ctx, id); return err },
 			}
 			for what, lookup := range lookups {
 				if err := lookup(); catalog.ErrorCode(err) != catalog.NotFound {

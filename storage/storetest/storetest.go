@@ -12,9 +12,24 @@
 //	}
 //
 // Every rule is one subtest named after it, so a backend that breaks one
-// promise fails with the promise's name. The suite only ever goes through
-// the interfaces: what it needs beyond them (pruning the change log) is an
-// optional field of Stores.
+// promise fails with the promise's name, and one rule runs alone with
+// go test -run 'TestConformance_Bolt/ChangeLog/Paging'. The suite only
+// ever goes through the interfaces: what it needs beyond them (pruning
+// the change log, reopening the database) is an optional field of Stores.
+//
+// The rules a store on a database with concurrent writers is most likely
+// to break are under ConcurrentWriters (no change may become visible
+// below a position a reader already passed: the log's tailers, a
+// replaying client and Log().Last all start from such positions), and
+// UnitOfWork/ConcurrentUpdatesLoseNoWrite and
+// Idempotency/ConcurrentFirstUsesDoTheWorkOnce (units of work behave as
+// if run one at a time). CommittedSeqsAreContiguous holds a store to a
+// log without holes, so that tailers never wait out a Seq that will not
+// come (feed.Tailer's gapGiveUp).
+//
+// Fixtures are built as the service builds them: UUIDv7 IDs in the order
+// the objects were made, times at whole seconds or minutes, orders with a
+// consignee the store seals with its secret key.
 package storetest
 
 import (
