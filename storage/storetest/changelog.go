@@ -75,7 +75,8 @@ func testChangeLog(t *testing.T, open func(t *testing.T) *fixture) {
 			fr, err = tx.FollowRequested(catalog.Follow{SupplierID: sup.ID, DistributorID: dist.ID, State: catalog.StatePending})
 			return err
 		})
-		if fr.Kind != catalog.FollowRequested || fr.Seq <= ch.Seq || fr.SupplierID != sup.ID {
+		if fr.Kind != catalog.FollowRequested || fr.Seq <= ch.Seq || fr.SupplierID != sup.ID ||
+			fr.Requester == nil || fr.Requester.ID != dist.ID {
 			t.Errorf("FollowRequested change = %+v", fr)
 		}
 	})
@@ -225,8 +226,9 @@ func testChangeLog(t *testing.T, open func(t *testing.T) *fixture) {
 		if f.s.PruneChanges == nil {
 			t.Skip("this backend offers no PruneChanges")
 		}
-		sup := f.supplier()
-		for i := 0; i < 3; i++ {
+		sup, dist := f.supplier(), f.distributor()
+		f.follow(sup.ID, dist.ID, catalog.StateActive, base)
+		for i := 0; i < 2; i++ {
 			f.card(sup.ID)
 		}
 		before := f.logInfo()
@@ -244,6 +246,9 @@ func testChangeLog(t *testing.T, open func(t *testing.T) *fixture) {
 		}
 		if got := f.logAfter(0); len(got) != 0 {
 			t.Fatalf("pruned changes still read: %v", seqs(got))
+		}
+		if got, err := f.s.Feed.Changes(f.ctx, dist.ID, []string{sup.ID}, 0, 100); err != nil || len(got) != 0 {
+			t.Fatalf("pruned changes still replayed: %v, %v", seqs(got), err)
 		}
 		_, ch := f.card(sup.ID)
 		if ch.Seq != before.Last+1 {

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -149,6 +150,39 @@ func testShares(t *testing.T, open func(t *testing.T) *fixture) {
 			t.Fatalf("DistributorShares after delete = %d, %v", len(list), err)
 		}
 		wantCode(t, "DeleteShare again", f.s.Shares.DeleteShare(f.ctx, s.ID), catalog.NotFound)
+	})
+
+	t.Run("ConcurrentViewsAndSalesAddUp", func(t *testing.T) {
+		// Nodes flush their view counts and record sales at the same
+		// time: no increment may be lost.
+		f := open(t)
+		dist := f.distributor()
+		card, _ := f.card(f.supplier().ID)
+		s := f.newShare(dist, card, base)
+		f.createShare(s)
+		const racers, each = 4, 5
+		var wg sync.WaitGroup
+		for i := 0; i < racers; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for j := 0; j < each; j++ {
+					if err := f.s.Shares.AddViews(f.ctx, map[string]int64{s.ID: 2}); err != nil {
+						t.Errorf("AddViews: %v", err)
+						return
+					}
+					if err := f.s.Shares.UpdateShares(f.ctx, func(tx share.Tx) error { return tx.AddShareSale(s.ID, 1, 100) }); err != nil {
+						t.Errorf("AddShareSale: %v", err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		got, err := f.s.Shares.Share(f.ctx, s.ID)
+		if n := int64(racers * each); err != nil || got.Views != 2*n || got.Orders != n || got.Sales != 100*n {
+			t.Fatalf("after %d concurrent rounds: views %d orders %d sales %d, %v", n, got.Views, got.Orders, got.Sales, err)
+		}
 	})
 
 	t.Run("ViewsAndSalesAddUp", func(t *testing.T) {

@@ -3,6 +3,7 @@ package storetest
 import (
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -107,6 +108,34 @@ func testWebhooks(t *testing.T, open func(t *testing.T) *fixture) {
 		}
 		if _, err := f.s.Webhooks.Delivery(f.ctx, w.ID, newDelivery(w, 8, base).ID); err != nil {
 			t.Fatalf("the new delivery of the batch: %v", err)
+		}
+	})
+
+	t.Run("ConcurrentAddsOfOneDeliveryStoreOne", func(t *testing.T) {
+		// Two nodes' tailers may hand the same change on at once (at
+		// least once): both adds succeed and one delivery is stored.
+		f := open(t)
+		w := f.newWebhook(f.distributor().ID)
+		noErr(t, "CreateWebhook", f.s.Webhooks.CreateWebhook(f.ctx, w))
+		batch := []webhook.Delivery{newDelivery(w, 1, base), newDelivery(w, 2, base), newDelivery(w, 3, base)}
+		var wg sync.WaitGroup
+		for i := 0; i < 4; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := f.s.Webhooks.AddDeliveries(f.ctx, batch); err != nil {
+					t.Errorf("AddDeliveries: %v", err)
+				}
+			}()
+		}
+		wg.Wait()
+		got := pages(t, "Deliveries", 10, deliveryID, func(before string) ([]webhook.Delivery, string, error) {
+			return f.s.Webhooks.Deliveries(f.ctx, w.ID, before, 10)
+		})
+		sameIDs(t, "Deliveries after concurrent adds", got, reversed(ids(batch, deliveryID)))
+		due, err := f.s.Webhooks.DueDeliveries(f.ctx, w.ID, base, 10)
+		if err != nil || len(due) != len(batch) {
+			t.Fatalf("DueDeliveries after concurrent adds = %d, %v; want %d", len(due), err, len(batch))
 		}
 	})
 
