@@ -51,6 +51,16 @@ func (f *fixture) createShare(s share.Share) {
 	noErr(f.t, "UpdateShares", f.s.Shares.UpdateShares(f.ctx, func(tx share.Tx) error { return tx.CreateShare(s) }))
 }
 
+// storedShare stores a share of a new distributor's of a new card.
+func (f *fixture) storedShare() (catalog.Account, share.Share) {
+	f.t.Helper()
+	dist := f.distributor()
+	card, _ := f.card(f.supplier().ID)
+	s := f.newShare(dist, card, base)
+	f.createShare(s)
+	return dist, s
+}
+
 func testShares(t *testing.T, open func(t *testing.T) *fixture) {
 	t.Run("CreatedShareReadsBack", func(t *testing.T) {
 		f := open(t)
@@ -77,10 +87,7 @@ func testShares(t *testing.T, open func(t *testing.T) *fixture) {
 
 	t.Run("ExistingIDIsAConflict", func(t *testing.T) {
 		f := open(t)
-		dist := f.distributor()
-		card, _ := f.card(f.supplier().ID)
-		s := f.newShare(dist, card, base)
-		f.createShare(s)
+		_, s := f.storedShare()
 		again := s
 		again.Text = "again"
 		err := f.s.Shares.UpdateShares(f.ctx, func(tx share.Tx) error { return tx.CreateShare(again) })
@@ -139,10 +146,7 @@ func testShares(t *testing.T, open func(t *testing.T) *fixture) {
 
 	t.Run("DeletedShareIsGone", func(t *testing.T) {
 		f := open(t)
-		dist := f.distributor()
-		card, _ := f.card(f.supplier().ID)
-		s := f.newShare(dist, card, base)
-		f.createShare(s)
+		dist, s := f.storedShare()
 		noErr(t, "DeleteShare", f.s.Shares.DeleteShare(f.ctx, s.ID))
 		_, err := f.s.Shares.Share(f.ctx, s.ID)
 		wantCode(t, "Share after delete", err, catalog.NotFound)
@@ -156,10 +160,7 @@ func testShares(t *testing.T, open func(t *testing.T) *fixture) {
 		// Nodes flush their view counts and record sales at the same
 		// time: no increment may be lost.
 		f := open(t)
-		dist := f.distributor()
-		card, _ := f.card(f.supplier().ID)
-		s := f.newShare(dist, card, base)
-		f.createShare(s)
+		_, s := f.storedShare()
 		const racers, each = 4, 5
 		var wg sync.WaitGroup
 		for i := 0; i < racers; i++ {
