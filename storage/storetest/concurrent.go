@@ -147,6 +147,11 @@ func manyWriters(t *testing.T, f *fixture) {
 					if _, err := tx.SaveCard(c, catalog.CardPublished); err != nil {
 						return err
 					}
+					// A read between drawing a Seq and committing widens
+					// the window in which another unit can commit first.
+					if _, err := tx.Card(c.ID); err != nil {
+						return err
+					}
 					if withFollow {
 						fw := catalog.Follow{SupplierID: sup.ID, DistributorID: dist.ID, State: state,
 							Level: "standard", ManualLevel: "standard", Since: base, Version: int64(u + 1)}
