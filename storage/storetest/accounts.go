@@ -91,7 +91,7 @@ func testIdempotency(t *testing.T, open func(t *testing.T) *fixture) {
 						return err
 					}
 					c := f.newCard(sup.ID)
-					if _, err := tx.SaveCard(c, catalog.CardPublished); err != nil {
+					if _, err := publish(tx, c); err != nil {
 						return err
 					}
 					return tx.SaveIdempotencyRecord(sup.ID, "post-1", catalog.IdempotencyRecord{

@@ -31,7 +31,7 @@ func testCards(t *testing.T, open func(t *testing.T) *fixture) {
 		sup := f.supplier()
 		c := f.newCard(sup.ID)
 		c.Variants = []catalog.Variant{}
-		f.update(func(tx catalog.Tx) error { _, err := tx.SaveCard(c, catalog.CardPublished); return err })
+		f.update(func(tx catalog.Tx) error { _, err := publish(tx, c); return err })
 		got, err := f.s.Cards.Card(f.ctx, c.ID)
 		noErr(t, "Card", err)
 		if got.ID != c.ID || got.SupplierID != c.SupplierID || got.Title != c.Title || got.Description != c.Description ||
@@ -178,7 +178,7 @@ func testSearch(t *testing.T, open func(t *testing.T) *fixture) {
 		mk := func(sup catalog.Account, title string) catalog.Card {
 			c := f.newCard(sup.ID)
 			c.Title = title
-			f.update(func(tx catalog.Tx) error { _, err := tx.SaveCard(c, catalog.CardPublished); return err })
+			f.update(func(tx catalog.Tx) error { _, err := publish(tx, c); return err })
 			return c
 		}
 		shirtA, _ := mk(a, "蓝色衬衫"), mk(a, "红色连衣裙")
@@ -220,7 +220,7 @@ func testSearch(t *testing.T, open func(t *testing.T) *fixture) {
 		}
 		c := f.newCard(sup.ID)
 		c.Title = "羊毛大衣"
-		f.update(func(tx catalog.Tx) error { _, err := tx.SaveCard(c, catalog.CardPublished); return err })
+		f.update(func(tx catalog.Tx) error { _, err := publish(tx, c); return err })
 		sameIDs(t, "大衣 after publishing", search("大衣"), []string{c.ID})
 		c.Title, c.Version = "真丝围巾", 2
 		f.update(func(tx catalog.Tx) error { _, err := tx.SaveCard(c, catalog.CardUpdated); return err })
@@ -229,7 +229,7 @@ func testSearch(t *testing.T, open func(t *testing.T) *fixture) {
 		ghost := f.newCard(sup.ID)
 		ghost.Title = "皮鞋"
 		err := f.s.Units.Update(f.ctx, func(tx catalog.Tx) error {
-			if _, err := tx.SaveCard(ghost, catalog.CardPublished); err != nil {
+			if _, err := publish(tx, ghost); err != nil {
 				return err
 			}
 			return errAbort

@@ -145,7 +145,7 @@ func testChangeLog(t *testing.T, open func(t *testing.T) *fixture) {
 		for i := 0; i < 6; i++ {
 			if i%2 == 1 {
 				err := f.s.Units.Update(f.ctx, func(tx catalog.Tx) error {
-					if _, err := tx.SaveCard(f.newCard(sup.ID), catalog.CardPublished); err != nil {
+					if _, err := publish(tx, f.newCard(sup.ID)); err != nil {
 						return err
 					}
 					return errAbort

@@ -34,7 +34,7 @@ func testConcurrentWriters(t *testing.T, open func(t *testing.T) *fixture) {
 		aDone := make(chan error, 1)
 		go func() {
 			aDone <- f.s.Units.Update(f.ctx, func(tx catalog.Tx) error {
-				if _, err := tx.SaveCard(f.newCard(sup.ID), catalog.CardPublished); err != nil {
+				if _, err := publish(tx, f.newCard(sup.ID)); err != nil {
 					return err
 				}
 				once.Do(func() { close(appended) })
@@ -55,7 +55,7 @@ func testConcurrentWriters(t *testing.T, open func(t *testing.T) *fixture) {
 		bDone := make(chan error, 1)
 		go func() {
 			bDone <- f.s.Units.Update(f.ctx, func(tx catalog.Tx) error {
-				_, err := tx.SaveCard(f.newCard(supB.ID), catalog.CardPublished)
+				_, err := publish(tx, f.newCard(supB.ID))
 				return err
 			})
 		}()
@@ -144,7 +144,7 @@ func manyWriters(t *testing.T, f *fixture) {
 					state = catalog.StatePending
 				}
 				err := f.s.Units.Update(f.ctx, func(tx catalog.Tx) error {
-					if _, err := tx.SaveCard(c, catalog.CardPublished); err != nil {
+					if _, err := publish(tx, c); err != nil {
 						return err
 					}
 					// A read between drawing a Seq and committing widens

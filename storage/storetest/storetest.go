@@ -247,7 +247,7 @@ func (f *fixture) card(supplierID string) (catalog.Card, catalog.Change) {
 	var ch catalog.Change
 	f.update(func(tx catalog.Tx) error {
 		var err error
-		ch, err = tx.SaveCard(c, catalog.CardPublished)
+		ch, err = publish(tx, c)
 		return err
 	})
 	return c, ch
@@ -431,4 +431,15 @@ func oneWinner(t *testing.T, what string, errs []error, lose catalog.Code) {
 	if won != 1 {
 		t.Fatalf("%s: %d of %d concurrent attempts succeeded, want 1", what, won, len(errs))
 	}
+}
+
+// publish stores c's photos, as their uploads do before a card names
+// them, and saves c with a card.published change.
+func publish(tx catalog.Tx, c catalog.Card) (catalog.Change, error) {
+	for _, img := range c.Images {
+		if err := tx.CreateImage(img); err != nil {
+			return catalog.Change{}, err
+		}
+	}
+	return tx.SaveCard(c, catalog.CardPublished)
 }

@@ -42,7 +42,7 @@ func (f *fixture) writeAll(tx catalog.Tx, sup catalog.Account) (written, error) 
 		func() error { return tx.CreateAccount(w.account) },
 		func() error { return tx.CreateSession(w.session) },
 		func() error { return tx.CreateImage(w.image) },
-		func() error { _, err := tx.SaveCard(w.card, catalog.CardPublished); return err },
+		func() error { _, err := publish(tx, w.card); return err },
 		func() error { _, err := tx.SaveFollow(w.follow); return err },
 		func() error { _, err := tx.SaveOrder(w.order, catalog.OrderSubmittedChange); return err },
 		func() error { return tx.SaveIdempotencyRecord(w.account.ID, w.idemKey, w.idem) },
@@ -349,7 +349,7 @@ func testUnitOfWork(t *testing.T, open func(t *testing.T) *fixture) {
 						if err := tx.UpdateAccount(acc); err != nil {
 							return err
 						}
-						_, err = tx.SaveCard(f.newCard(a.ID), catalog.CardPublished)
+						_, err = publish(tx, f.newCard(a.ID))
 						return err
 					})
 					if err != nil {
