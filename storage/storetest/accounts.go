@@ -385,8 +385,9 @@ func testImages(t *testing.T, open func(t *testing.T) *fixture) {
 
 func testAppKeys(t *testing.T, open func(t *testing.T) *fixture) {
 	newKey := func(f *fixture, accountID, name string) catalog.AppKey {
-		return catalog.AppKey{ID: f.id(), AccountID: accountID, Name: name,
-			Scopes: []catalog.Scope{catalog.ScopeFeedRead, catalog.ScopeOrdersRead}, Hash: "kh" + f.id(), CreatedAt: base}
+		id, at := f.idAt()
+		return catalog.AppKey{ID: id, AccountID: accountID, Name: name,
+			Scopes: []catalog.Scope{catalog.ScopeFeedRead, catalog.ScopeOrdersRead}, Hash: "kh" + f.id(), CreatedAt: at}
 	}
 
 	t.Run("CreateListGetDelete", func(t *testing.T) {

@@ -169,15 +169,23 @@ func newFixture(t *testing.T, s Stores) *fixture {
 
 // id returns a fresh UUIDv7, later than every one before it.
 func (f *fixture) id() string {
+	id, _ := f.idAt()
+	return id
+}
+
+// idAt returns a fresh UUIDv7 and the time it carries, to stamp the
+// object it names with, so that newest first by ID and by time agree.
+func (f *fixture) idAt() (string, time.Time) {
 	n := f.n.Add(1)
+	at := base.Add(time.Duration(n) * time.Millisecond)
 	var u uuid.UUID
 	var ms [8]byte
-	binary.BigEndian.PutUint64(ms[:], uint64(base.Add(time.Duration(n)*time.Millisecond).UnixMilli()))
+	binary.BigEndian.PutUint64(ms[:], uint64(at.UnixMilli()))
 	copy(u[:6], ms[2:])
 	rand.Read(u[6:])
 	u[6] = u[6]&0x0f | 0x70
 	u[8] = u[8]&0x3f | 0x80
-	return u.String()
+	return u.String(), at
 }
 
 // seq returns a fresh small number, for handles and names.
@@ -232,12 +240,12 @@ func (f *fixture) distributor() catalog.Account {
 // newCard returns a card of supplierID with every field set, not stored.
 func (f *fixture) newCard(supplierID string) catalog.Card {
 	floor, stock := int64(1500), int64(30)
-	id := f.id()
-	img := catalog.Image{ID: f.id(), OwnerID: supplierID, Width: 1080, Height: 810, CreatedAt: base}
+	id, at := f.idAt()
+	img := catalog.Image{ID: f.id(), OwnerID: supplierID, Width: 1080, Height: 810, CreatedAt: at}
 	return catalog.Card{ID: id, SupplierID: supplierID, Title: "连衣裙 " + id[len(id)-6:], Description: "夏季新款",
 		Images: []catalog.Image{img}, Tags: []string{"女装"}, CostPrice: 1200, RetailPrice: 2900, FloorPrice: &floor,
 		LevelPrices: map[string]int64{"gold": 1100}, VolumePrices: []catalog.VolumePrice{{MinQty: 10, Price: 1000}},
-		Stock: &stock, CreatedAt: base, UpdatedAt: base, Version: 1}
+		Stock: &stock, CreatedAt: at, UpdatedAt: at, Version: 1}
 }
 
 // card publishes a new card of supplierID and returns it with its change.

@@ -12,9 +12,10 @@ import (
 )
 
 func (f *fixture) newWebhook(accountID string) webhook.Webhook {
-	return webhook.Webhook{ID: f.id(), AccountID: accountID, URL: "https://erp.example.com/hook",
+	id, at := f.idAt()
+	return webhook.Webhook{ID: id, AccountID: accountID, URL: "https://erp.example.com/hook",
 		Events: []string{"order.*", "card.published"}, Description: "ERP", Secret: "whsec_" + f.id()[:8],
-		Enabled: true, CreatedAt: base, UpdatedAt: base}
+		Enabled: true, CreatedAt: at, UpdatedAt: at}
 }
 
 // newDelivery returns a pending delivery of w for the change seq, with
