@@ -33,6 +33,7 @@ var mutants = []struct{ kind, rule string }{
 	{"lastahead", "ConcurrentWriters/ReaderNeverSkipsALateCommit"},
 	{"norollback", "UnitOfWork/FailedUpdateRollsBackEverything"},
 	{"norollback", "ChangeLog/CommittedSeqsAreContiguous"},
+	{"norollback", "UnitOfWork/FailedUpdateKeepsThePreviousState"},
 	{"norollback", "ConcurrentWriters/ManyWritersAndTailers"},
 	{"nosnapshot", "UnitOfWork/ViewIsOneSnapshot"},
 	{"staleread", "UnitOfWork/ConcurrentUpdatesLoseNoWrite"},

@@ -148,6 +148,66 @@ func testUnitOfWork(t *testing.T, open func(t *testing.T) *fixture) {
 		f.update(func(tx catalog.Tx) error { return tx.CreateAccount(w.account) })
 	})
 
+	t.Run("FailedUpdateKeepsThePreviousState", func(t *testing.T) {
+		// A failing unit that changed existing objects leaves each as it
+		// was: the moved handle still names its account, the card and
+		// follow read as before, the replaced record is the first.
+		f := open(t)
+		sup, dist := f.supplier(), f.distributor()
+		card, _ := f.card(sup.ID)
+		f.follow(sup.ID, dist.ID, catalog.StatePending, base)
+		first := catalog.IdempotencyRecord{Fingerprint: "first", Result: []byte(`1`), CreatedAt: base}
+		f.update(func(tx catalog.Tx) error { return tx.SaveIdempotencyRecord(dist.ID, "k", first) })
+		before := f.logInfo().Last
+		err := f.s.Units.Update(f.ctx, func(tx catalog.Tx) error {
+			moved := dist
+			moved.Handle, moved.Version = "moved_"+dist.Handle, 2
+			if err := tx.UpdateAccount(moved); err != nil {
+				return err
+			}
+			c := card
+			c.Title, c.Version = "rolled back", 2
+			if _, err := tx.SaveCard(c, catalog.CardUpdated); err != nil {
+				return err
+			}
+			fw := catalog.Follow{SupplierID: sup.ID, DistributorID: dist.ID, State: catalog.StateActive,
+				Level: "gold", ManualLevel: "gold", Since: base, Version: 2}
+			if _, err := tx.SaveFollow(fw); err != nil {
+				return err
+			}
+			if err := tx.SaveIdempotencyRecord(dist.ID, "k", catalog.IdempotencyRecord{Fingerprint: "second", CreatedAt: base}); err != nil {
+				return err
+			}
+			return errAbort
+		})
+		if !errors.Is(err, errAbort) {
+			t.Fatalf("Update = %v, want fn's error", err)
+		}
+		if got, err := f.s.Accounts.AccountByHandle(f.ctx, dist.Handle); err != nil || got.ID != dist.ID || got.Version != dist.Version {
+			t.Errorf("the old handle after a rollback: %+v, %v", got, err)
+		}
+		_, err = f.s.Accounts.AccountByHandle(f.ctx, "moved_"+dist.Handle)
+		wantCode(t, "the new handle after a rollback", err, catalog.NotFound)
+		if got, err := f.s.Cards.Card(f.ctx, card.ID); err != nil || got.Title != card.Title || got.Version != card.Version {
+			t.Errorf("the card after a rollback: %q v%d, %v", got.Title, got.Version, err)
+		}
+		if got, err := f.s.Follows.Follow(f.ctx, sup.ID, dist.ID); err != nil || got.State != catalog.StatePending || got.Level != "standard" {
+			t.Errorf("the follow after a rollback: %+v, %v", got, err)
+		}
+		if active, _, err := f.s.Follows.Followers(f.ctx, sup.ID, catalog.StateActive, "", 10); err != nil || len(active) != 0 {
+			t.Errorf("active followers after a rollback: %d, %v", len(active), err)
+		}
+		f.view(func(tx catalog.Tx) error {
+			if r, ok, err := tx.IdempotencyRecord(dist.ID, "k"); err != nil || !ok || r.Fingerprint != "first" {
+				t.Errorf("the record after a rollback: %+v, %v, %v", r, ok, err)
+			}
+			return nil
+		})
+		if got := f.logAfter(before); len(got) != 0 {
+			t.Errorf("the rolled-back unit left changes %v", seqs(got))
+		}
+	})
+
 	t.Run("UpdateReturnsFnErrorWithItsCode", func(t *testing.T) {
 		f := open(t)
 		err := f.s.Units.Update(f.ctx, func(tx catalog.Tx) error {
