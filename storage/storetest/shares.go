@@ -69,10 +69,8 @@ func testShares(t *testing.T, open func(t *testing.T) *fixture) {
 		s := f.newShare(dist, card, base)
 		f.createShare(s)
 		got, err := f.s.Shares.Share(f.ctx, s.ID)
-		if err != nil || got.DistributorID != s.DistributorID || got.CardID != s.CardID || got.SupplierID != s.SupplierID ||
-			got.Text != s.Text || got.Price != s.Price || !got.CreatedAt.Equal(s.CreatedAt) || !got.Watermark || got.Views != 0 {
-			t.Fatalf("Share = %+v, %v; want %+v", got, err, s)
-		}
+		noErr(t, "Share", err)
+		sameObject(t, "Share", got, s)
 		err = f.s.Shares.ViewShares(f.ctx, func(tx share.Tx) error {
 			ref, err := tx.ShareRef(s.ID)
 			if err != nil || ref.ID != s.ID || ref.DistributorID != dist.ID || ref.CardID != card.ID || ref.Price != s.Price {
