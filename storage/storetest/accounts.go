@@ -142,18 +142,10 @@ func testAccounts(t *testing.T, open func(t *testing.T) *fixture) {
 		a.EarnedBadges, a.BadgeOrders, a.Version = []string{"ships_on_time"}, 42, 7
 		a.PasswordHash = []byte("$argon2id$v=19$m=65536,t=3,p=2$c2FsdA$aGFzaA\x00\xff")
 		f.update(func(tx catalog.Tx) error { return tx.CreateAccount(a) })
-		got, err := f.s.Accounts.Account(f.ctx, a.ID)
-		noErr(t, "Account", err)
-		sameObject(t, "Account", got, a)
-		got, err = f.s.Accounts.AccountByHandle(f.ctx, a.Handle)
-		noErr(t, "AccountByHandle", err)
-		sameObject(t, "AccountByHandle", got, a)
-		f.view(func(tx catalog.Tx) error {
-			got, err := tx.Account(a.ID)
-			noErr(t, "tx.Account", err)
-			sameObject(t, "tx.Account", got, a)
-			return nil
-		})
+		readsBack(f, "Account", a, func() (catalog.Account, error) { return f.s.Accounts.Account(f.ctx, a.ID) },
+			func(tx catalog.Tx) (catalog.Account, error) { return tx.Account(a.ID) })
+		readsBack(f, "AccountByHandle", a, func() (catalog.Account, error) { return f.s.Accounts.AccountByHandle(f.ctx, a.Handle) },
+			func(tx catalog.Tx) (catalog.Account, error) { return tx.AccountByHandle(a.Handle) })
 	})
 
 	t.Run("UnknownIsNotFound", func(t *testing.T) {

@@ -42,15 +42,8 @@ func testCards(t *testing.T, open func(t *testing.T) *fixture) {
 		full.ReleaseAt, full.Released, full.ReleaseSeq = full.CreatedAt.Add(24*time.Hour), true, 9
 		for _, c := range []catalog.Card{plain, full} {
 			f.update(func(tx catalog.Tx) error { _, err := publish(tx, c); return err })
-			got, err := f.s.Cards.Card(f.ctx, c.ID)
-			noErr(t, "Card", err)
-			sameObject(t, "Card", got, c)
-			f.view(func(tx catalog.Tx) error {
-				got, err := tx.Card(c.ID)
-				noErr(t, "tx.Card", err)
-				sameObject(t, "tx.Card", got, c)
-				return nil
-			})
+			readsBack(f, "Card", c, func() (catalog.Card, error) { return f.s.Cards.Card(f.ctx, c.ID) },
+				func(tx catalog.Tx) (catalog.Card, error) { return tx.Card(c.ID) })
 		}
 	})
 
@@ -295,15 +288,8 @@ func testFollows(t *testing.T, open func(t *testing.T) *fixture) {
 		fw := catalog.Follow{SupplierID: sup.ID, DistributorID: dist.ID, State: catalog.StateActive, Level: "gold",
 			ManualLevel: "standard", EarnedLevel: "gold", Since: base.Add(time.Hour), Version: 3}
 		f.update(func(tx catalog.Tx) error { _, err := tx.SaveFollow(fw); return err })
-		got, err := f.s.Follows.Follow(f.ctx, sup.ID, dist.ID)
-		noErr(t, "Follow", err)
-		sameObject(t, "Follow", got, fw)
-		f.view(func(tx catalog.Tx) error {
-			got, err := tx.Follow(sup.ID, dist.ID)
-			noErr(t, "tx.Follow", err)
-			sameObject(t, "tx.Follow", got, fw)
-			return nil
-		})
+		readsBack(f, "Follow", fw, func() (catalog.Follow, error) { return f.s.Follows.Follow(f.ctx, sup.ID, dist.ID) },
+			func(tx catalog.Tx) (catalog.Follow, error) { return tx.Follow(sup.ID, dist.ID) })
 		following, err := f.s.Follows.Following(f.ctx, dist.ID)
 		if err != nil || len(following) != 1 || following[0].SupplierID != sup.ID {
 			t.Fatalf("Following = %+v, %v", following, err)

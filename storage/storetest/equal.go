@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/weigong/weigong/catalog"
 )
 
 // difference describes the first field in which got differs from want,
@@ -80,4 +82,19 @@ func sameObject(t *testing.T, what string, got, want any) {
 	if d := difference(got, want); d != "" {
 		t.Fatalf("%s read back differs: %s", what, d)
 	}
+}
+
+// readsBack checks that want reads back whole through a store and
+// through a unit of work.
+func readsBack[T any](f *fixture, what string, want T, store func() (T, error), inTx func(tx catalog.Tx) (T, error)) {
+	f.t.Helper()
+	got, err := store()
+	noErr(f.t, what, err)
+	sameObject(f.t, what, got, want)
+	f.view(func(tx catalog.Tx) error {
+		got, err := inTx(tx)
+		noErr(f.t, what+" in a unit", err)
+		sameObject(f.t, what+" in a unit", got, want)
+		return nil
+	})
 }
