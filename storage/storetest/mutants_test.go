@@ -43,6 +43,7 @@ var mutants = []struct{ kind, rule string }{
 	{"pagingoverlap", "Orders/AccountOrdersPerPartyNewestFirstWithPaging"},
 	{"silent", "ChangeLog/ChangedFiresAfterACommitThatAppends"},
 	{"typedid", "HostileIDs/LookupsAreNotFound"},
+	{"droppedcolumn", "Accounts/CreatedAccountReadsBack"},
 }
 
 const mutantEnv = "STORETEST_MUTANT"
@@ -224,6 +225,16 @@ func (m *mutant) Card(ctx context.Context, id string) (catalog.Card, error) {
 		return catalog.Card{}, fmt.Errorf("invalid input syntax for type uuid: %q", id)
 	}
 	return m.DB.Card(ctx, id)
+}
+
+// Account (droppedcolumn) loses a field, as a port that forgot a column
+// would.
+func (m *mutant) Account(ctx context.Context, id string) (catalog.Account, error) {
+	a, err := m.DB.Account(ctx, id)
+	if m.kind == "droppedcolumn" {
+		a.BadgeOrders = 0
+	}
+	return a, err
 }
 
 // Changed (silent) never fires.
