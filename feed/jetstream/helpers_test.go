@@ -57,15 +57,11 @@ func (s *natsServer) stop() {
 // connect opens a client connection closed at the end of the test.
 func (s *natsServer) connect(t *testing.T) (*nats.Conn, natsjs.JetStream) {
 	t.Helper()
-	nc, err := Connect(s.url(), t.Name(), nil)
+	nc, js, err := Connect(s.url(), t.Name(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(nc.Close)
-	js, err := natsjs.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
 	return nc, js
 }
 

@@ -131,10 +131,11 @@ func EnsureStream(ctx context.Context, js natsjs.JetStream, cfg StreamConfig) (n
 }
 
 // Connect connects to the NATS servers in url (comma-separated, e.g.
-// "nats://10.0.0.1:4222,nats://10.0.0.2:4222"). The connection reconnects
+// "nats://10.0.0.1:4222,nats://10.0.0.2:4222") and returns the connection
+// (close it when done) and its JetStream API. The connection reconnects
 // for ever; a publish or a consumer waits meanwhile. name shows in the
 // server's connection list.
-func Connect(url, name string, log *slog.Logger) (*nats.Conn, error) {
+func Connect(url, name string, log *slog.Logger) (*nats.Conn, natsjs.JetStream, error) {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -147,9 +148,14 @@ func Connect(url, name string, log *slog.Logger) (*nats.Conn, error) {
 		}),
 		nats.ReconnectHandler(func(nc *nats.Conn) { log.Info("nats: reconnected", "server", nc.ConnectedUrl()) }))
 	if err != nil {
-		return nil, fmt.Errorf("jetstream: connecting to %s: %w", url, err)
+		return nil, nil, fmt.Errorf("jetstream: connecting to %s: %w", url, err)
 	}
-	return nc, nil
+	js, err := natsjs.New(nc)
+	if err != nil {
+		nc.Close()
+		return nil, nil, err
+	}
+	return nc, js, nil
 }
 
 // Backoff bounds of the publisher's and the consumer's retries.
