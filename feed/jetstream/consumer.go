@@ -44,6 +44,8 @@ type Consumer struct {
 	bus    feed.Bus
 	log    feed.ChangeLog
 	logger *slog.Logger
+	// checkEvery is streamCheckEvery; tests shorten it.
+	checkEvery time.Duration
 
 	// mu serialises delivery (the stream's handler and catch-ups) and
 	// guards last, the highest Seq handed to the bus.
@@ -63,7 +65,7 @@ func NewConsumer(js natsjs.JetStream, cfg StreamConfig, bus feed.Bus, log feed.C
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Consumer{js: js, cfg: cfg, bus: bus, log: log, logger: logger}
+	return &Consumer{js: js, cfg: cfg, bus: bus, log: log, logger: logger, checkEvery: streamCheckEvery}
 }
 
 // Start begins delivering the changes after the log position after (the
@@ -150,7 +152,7 @@ func (c *Consumer) begin(ctx context.Context) error {
 // would wait for stream sequences the new stream will reach only much
 // later, or no longer exists).
 func (c *Consumer) follow(ctx context.Context) error {
-	tick := time.NewTicker(streamCheckEvery)
+	tick := time.NewTicker(c.checkEvery)
 	defer tick.Stop()
 	for {
 		select {
@@ -170,6 +172,12 @@ func (c *Consumer) follow(ctx context.Context) error {
 // Errors reaching the server are not reported: the ordered consumer
 // rides out a disconnection by itself.
 func (c *Consumer) checkStream(ctx context.Context) error {
+	// Read what was delivered before asking the stream, so that messages
+	// delivered while the answer travels are not taken for a stream that
+	// went backwards.
+	c.mu.Lock()
+	delivered := c.streamSeq
+	c.mu.Unlock()
 	ctx, cancel := context.WithTimeout(ctx, streamCheckEvery)
 	defer cancel()
 	stream, err := c.js.Stream(ctx, c.cfg.StreamName())
@@ -180,9 +188,6 @@ func (c *Consumer) checkStream(ctx context.Context) error {
 		return nil
 	}
 	info := stream.CachedInfo()
-	c.mu.Lock()
-	delivered := c.streamSeq
-	c.mu.Unlock()
 	if !info.Created.Equal(c.created) || info.State.LastSeq < delivered {
 		return errors.New("the stream was re-created")
 	}

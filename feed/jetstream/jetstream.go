@@ -25,6 +25,33 @@
 // because with the default two-minute interval an acknowledged message can
 // be lost when servers crash together (Jepsen, NATS 2.12.1, 2025:
 // https://jepsen.io/analyses/nats-2.12.1).
+//
+// Running it: `weigong nats --addr 127.0.0.1:4222 --dir DIR` runs an
+// embedded server for trying several nodes on one machine; then start each
+// node with `weigong serve --bus nats://127.0.0.1:4222` on the shared
+// database. A production cluster is three nats-server processes (2.10 or
+// later; Debian's 2.9.10 has no sync_interval), each configured with
+//
+//	jetstream {
+//	    store_dir: /var/lib/nats
+//	    sync_interval: always
+//	}
+//	cluster {
+//	    name: weigong
+//	    listen: 0.0.0.0:6222
+//	    routes: [nats://nats-1:6222, nats://nats-2:6222, nats://nats-3:6222]
+//	}
+//
+// and the nodes started with `--bus nats://nats-1:4222,nats://nats-2:4222,
+// nats://nats-3:4222 --bus-replicas 3`, so the stream survives the loss of
+// one server.
+//
+// Why every relay publishes rather than one elected publisher: no
+// election to get wrong, and a change committed by a node that died at
+// once is still published by the others. It costs one publish (and one
+// acknowledgement) per node per change; duplicates are not written again.
+// The relays are not durable tailers: a change committed while no node ran
+// reaches no live connection anyway, and clients resume by cursor.
 package jetstream
 
 import (
