@@ -30,6 +30,11 @@ type serveConfig struct {
 	// AllowPrivateWebhooks lets webhooks reach loopback and private
 	// addresses (receivers on the operator's own network, tests).
 	AllowPrivateWebhooks bool
+	// Bus is the NATS URL of the bus that carries changes between nodes
+	// ("" = in-process, one node); BusReplicas is how many NATS servers
+	// keep its stream.
+	Bus         string
+	BusReplicas int
 
 	// clock and sweepEvery replace the wall clock and the sweep's period
 	// in tests (no flag sets them): retention is proven by moving time,
@@ -62,7 +67,12 @@ func parseServeFlags(args []string) (serveConfig, error) {
 		"how long changes stay replayable, e.g. 720h; older cursors get 409 / resync (WEIGONG_RETENTION)")
 	fs.BoolVar(&cfg.AllowPrivateWebhooks, "allow-private-webhooks", envBool("WEIGONG_ALLOW_PRIVATE_WEBHOOKS"),
 		"let webhooks reach loopback, private and link-local addresses (WEIGONG_ALLOW_PRIVATE_WEBHOOKS); default: refused")
+	fs.StringVar(&cfg.Bus, "bus", env("WEIGONG_BUS", ""), "NATS JetStream URL(s) carrying changes between nodes, e.g. nats://127.0.0.1:4222 (WEIGONG_BUS); default: in-process, one node")
+	fs.IntVar(&cfg.BusReplicas, "bus-replicas", 1, "how many NATS servers keep the change stream: 1, or 3 on a three-server cluster")
 	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if err := checkBusFlags(cfg); err != nil {
 		return cfg, err
 	}
 	if cfg.DecodeMemory < 1 {
@@ -110,4 +120,18 @@ func envDuration(name string, fallback time.Duration) time.Duration {
 func envBool(name string) bool {
 	v := strings.ToLower(os.Getenv(name))
 	return v == "1" || v == "true" || v == "yes"
+}
+
+// checkBusFlags refuses a --bus that is not a NATS URL and a replica
+// count JetStream does not accept (1 to 5).
+func checkBusFlags(cfg serveConfig) error {
+	for _, u := range strings.Split(cfg.Bus, ",") {
+		if cfg.Bus != "" && !strings.HasPrefix(strings.TrimSpace(u), "nats://") && !strings.HasPrefix(strings.TrimSpace(u), "tls://") {
+			return fmt.Errorf("--bus must be nats://host:port (or tls://), comma-separated; not %q", u)
+		}
+	}
+	if cfg.BusReplicas < 1 || cfg.BusReplicas > 5 {
+		return fmt.Errorf("--bus-replicas must be 1 to 5, not %d", cfg.BusReplicas)
+	}
+	return nil
 }

@@ -13,6 +13,7 @@ const usage = `usage: weigong <command> [flags]
 
 commands:
   serve           start the server (see weigong serve -h)
+  nats            run a NATS JetStream server for serve --bus (see weigong nats -h)
   backup FILE     write a consistent copy of the database to FILE (server stopped)
   check           verify the database file's consistency (server stopped)
   verify HANDLE   grant a supplier the verified badge (server stopped)
@@ -33,6 +34,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		err = serveCommand(args[1:], stdout, stderr)
+	case "nats":
+		err = natsCommand(args[1:], stdout)
 	case "backup":
 		err = backupCommand(args[1:], stdout)
 	case "check":

@@ -49,6 +49,7 @@ type node struct {
 	http     *server.Server
 	// relay tails the change log and feeds the hub through the bus.
 	relay   *feed.Tailer
+	bus     *nodeBus
 	sweep   *sweeper
 	release *releaser
 	// hooks tails the log durably into webhook deliveries; sender posts them.
@@ -90,12 +91,20 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 	// Writes only append to the change log; the relay tails it and hands
 	// each change to the bus, whose subscriber is this node's hub. The
 	// relay's position is fixed now, before any websocket can replay.
-	bus := feed.NewLocalBus()
-	hub := feed.NewHub(info.ID, bus, db, log)
+	if n.bus, err = openBus(cfg, info, db, log); err != nil {
+		db.Close()
+		return nil, err
+	}
+	hub := feed.NewHub(info.ID, n.bus, db, log)
 	hub.RepairGapsFrom(db)
-	n.relay = &feed.Tailer{Log: db, Logger: log,
-		Handle: func(_ context.Context, c catalog.Change) error { bus.Publish(c); return nil }}
+	n.relay = &feed.Tailer{Log: db, Logger: log, Handle: n.bus.Relay}
 	if err := n.relay.Start(context.Background()); err != nil {
+		n.bus.close()
+		db.Close()
+		return nil, err
+	}
+	if err := n.bus.start(context.Background()); err != nil {
+		n.bus.close()
 		db.Close()
 		return nil, err
 	}
@@ -136,6 +145,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io.Wri
 		return err
 	}
 	defer n.db.Close()
+	defer n.bus.close()
 	if cfg.Demo {
 		if err := seedDemo(ctx, n.catalog, n.pipeline, n.blobs, cfg.Addr, stdout); err != nil {
 			return err
@@ -151,6 +161,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io.Wri
 	go n.sweep.run(background)
 	go n.release.run(background)
 	go func() { _ = n.relay.Run(background) }()
+	go n.bus.run(background)
 	n.background.Add(2)
 	go func() { defer n.background.Done(); _ = n.hooks.Run(background) }()
 	go func() { defer n.background.Done(); _ = n.sender.Run(background) }()
