@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/weigong/weigong/assets"
+	"github.com/weigong/weigong/assets/s3blobs"
 	"github.com/weigong/weigong/cmd/weigong/server"
 	"github.com/weigong/weigong/storage"
 )
@@ -30,6 +31,9 @@ type serveConfig struct {
 	// AllowPrivateWebhooks lets webhooks reach loopback and private
 	// addresses (receivers on the operator's own network, tests).
 	AllowPrivateWebhooks bool
+	// Blobs is where photos live: nil means the media folder of the data
+	// directory, else the S3-compatible bucket of --blobs s3://….
+	Blobs *s3blobs.Config
 
 	// clock and sweepEvery replace the wall clock and the sweep's period
 	// in tests (no flag sets them): retention is proven by moving time,
@@ -42,7 +46,7 @@ type serveConfig struct {
 // and then to the documented default (API.md "Running").
 func parseServeFlags(args []string) (serveConfig, error) {
 	var cfg serveConfig
-	var allowed, proxies string
+	var allowed, proxies, blobs string
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.StringVar(&cfg.Addr, "addr", env("WEIGONG_ADDR", ":8080"), "listen address (WEIGONG_ADDR)")
 	fs.StringVar(&cfg.Data, "data", env("WEIGONG_DATA", "./data"), "data directory: database and photos (WEIGONG_DATA)")
@@ -62,8 +66,17 @@ func parseServeFlags(args []string) (serveConfig, error) {
 		"how long changes stay replayable, e.g. 720h; older cursors get 409 / resync (WEIGONG_RETENTION)")
 	fs.BoolVar(&cfg.AllowPrivateWebhooks, "allow-private-webhooks", envBool("WEIGONG_ALLOW_PRIVATE_WEBHOOKS"),
 		"let webhooks reach loopback, private and link-local addresses (WEIGONG_ALLOW_PRIVATE_WEBHOOKS); default: refused")
+	fs.StringVar(&blobs, "blobs", env("WEIGONG_BLOBS", ""),
+		"where photos live: s3://bucket[/prefix]?endpoint=host:port&region=…&secure=false&path-style=true, with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (WEIGONG_BLOBS); default: the data dir")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
+	}
+	if blobs != "" {
+		s3, err := s3blobs.ParseURL(blobs)
+		if err != nil {
+			return cfg, fmt.Errorf("--blobs: %w", err)
+		}
+		cfg.Blobs = &s3
 	}
 	if cfg.DecodeMemory < 1 {
 		return cfg, fmt.Errorf("--decode-memory must be at least 1 (MiB), not %d", cfg.DecodeMemory)
