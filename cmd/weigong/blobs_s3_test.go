@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/weigong/weigong/assets/s3blobs"
@@ -63,6 +64,9 @@ func TestServe_BlobsOnS3(t *testing.T) {
 		r := n.must(200, "GET", "/media/"+imageID+"/"+size+".jpg", "", nil)
 		if r.Header.Get("Content-Type") != "image/jpeg" || r.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" {
 			t.Errorf("%s: headers %v", size, r.Header)
+		}
+		if r.Header.Get("Content-Length") != strconv.Itoa(len(r.Body)) {
+			t.Errorf("%s: Content-Length %q for %d bytes", size, r.Header.Get("Content-Length"), len(r.Body))
 		}
 		if _, err := jpeg.Decode(bytes.NewReader(r.Body)); err != nil {
 			t.Errorf("%s: not a JPEG: %v", size, err)
