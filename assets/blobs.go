@@ -13,8 +13,12 @@ import (
 	"github.com/weigong/weigong/catalog"
 )
 
-// BlobStore is where photo files live: disk now, S3-compatible later.
-// Keys are slash-separated paths such as "<imageID>/display.jpg".
+// BlobStore is where photo files live: a local directory (DiskStore) or
+// S3-compatible storage (package assets/s3blobs). Keys are slash-separated
+// paths such as "<imageID>/display.jpg" (CheckBlobKey says which). Every
+// implementation behaves alike (assets/blobtest checks it): Put is atomic
+// (a reader sees the old value or the new one, never part of one), a bad
+// key is a *catalog.Error Invalid, and Open of a missing key is NotFound.
 type BlobStore interface {
 	Put(ctx context.Context, key string, data []byte) error
 	Open(ctx context.Context, key string) (io.ReadCloser, int64, error) // missing → *catalog.Error NotFound
@@ -44,7 +48,7 @@ func NewDiskStore(dir string) (*DiskStore, error) {
 
 // Path returns the file that holds key, for serving it with sendfile.
 func (d *DiskStore) Path(key string) (string, error) {
-	if err := checkKey(key); err != nil {
+	if err := CheckBlobKey(key); err != nil {
 		return "", err
 	}
 	return filepath.Join(d.dir, filepath.FromSlash(key)), nil
@@ -106,11 +110,13 @@ func (d *DiskStore) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
-// checkKey accepts only keys made of non-empty segments of
-// [A-Za-z0-9_.-] joined by "/", none starting with a dot. That rules out
-// "..", absolute paths and hidden names (the temporary files of Put), so
-// no key can reach outside the store or collide with a file in flight.
-func checkKey(key string) error {
+// CheckBlobKey accepts only keys made of non-empty segments of
+// [A-Za-z0-9_.-] joined by "/", none starting with a dot, at most 512
+// bytes; anything else is a *catalog.Error Invalid. That rules out "..",
+// absolute paths and hidden names (the temporary files of Put), so no key
+// can reach outside a DiskStore or collide with a file in flight; every
+// BlobStore applies it, so a key valid in one store is valid in all.
+func CheckBlobKey(key string) error {
 	if key == "" || len(key) > 512 {
 		return catalog.Errorf(catalog.Invalid, "bad blob key")
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/weigong/weigong/assets"
+	"github.com/weigong/weigong/assets/s3blobs"
 	"github.com/weigong/weigong/cmd/weigong/server"
 	"github.com/weigong/weigong/storage"
 )
@@ -35,6 +36,9 @@ type serveConfig struct {
 	// keep its stream.
 	Bus         string
 	BusReplicas int
+	// Blobs is where photos live: nil means the media folder of the data
+	// directory, else the S3-compatible bucket of --blobs s3://….
+	Blobs *s3blobs.Config
 
 	// clock and sweepEvery replace the wall clock and the sweep's period
 	// in tests (no flag sets them): retention is proven by moving time,
@@ -47,7 +51,7 @@ type serveConfig struct {
 // and then to the documented default (API.md "Running").
 func parseServeFlags(args []string) (serveConfig, error) {
 	var cfg serveConfig
-	var allowed, proxies string
+	var allowed, proxies, blobs string
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.StringVar(&cfg.Addr, "addr", env("WEIGONG_ADDR", ":8080"), "listen address (WEIGONG_ADDR)")
 	fs.StringVar(&cfg.Data, "data", env("WEIGONG_DATA", "./data"), "data directory: database and photos (WEIGONG_DATA)")
@@ -69,8 +73,17 @@ func parseServeFlags(args []string) (serveConfig, error) {
 		"let webhooks reach loopback, private and link-local addresses (WEIGONG_ALLOW_PRIVATE_WEBHOOKS); default: refused")
 	fs.StringVar(&cfg.Bus, "bus", env("WEIGONG_BUS", ""), "NATS JetStream URL(s) carrying changes between nodes, e.g. nats://127.0.0.1:4222 (WEIGONG_BUS); default: in-process, one node")
 	fs.IntVar(&cfg.BusReplicas, "bus-replicas", 1, "how many NATS servers keep the change stream: 1, or 3 on a three-server cluster")
+	fs.StringVar(&blobs, "blobs", env("WEIGONG_BLOBS", ""),
+		"where photos live: s3://bucket[/prefix]?endpoint=host:port&region=…&secure=false&path-style=true, with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (WEIGONG_BLOBS); default: the data dir")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
+	}
+	if blobs != "" {
+		s3, err := s3blobs.ParseURL(blobs)
+		if err != nil {
+			return cfg, fmt.Errorf("--blobs: %w", err)
+		}
+		cfg.Blobs = &s3
 	}
 	if err := checkBusFlags(cfg); err != nil {
 		return cfg, err

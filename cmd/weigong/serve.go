@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/weigong/weigong/assets"
+	"github.com/weigong/weigong/assets/s3blobs"
 	"github.com/weigong/weigong/catalog"
 	"github.com/weigong/weigong/cmd/weigong/server"
 	"github.com/weigong/weigong/feed"
@@ -43,7 +44,7 @@ type node struct {
 	db       *storage.DB
 	catalog  *catalog.Service
 	pipeline *assets.Pipeline
-	blobs    *assets.DiskStore
+	blobs    assets.BlobStore
 	views    *share.ViewCounter
 	stream   *stream.Handler
 	http     *server.Server
@@ -69,7 +70,7 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	blobs, err := assets.NewDiskStore(filepath.Join(cfg.Data, "media"))
+	blobs, err := openBlobs(cfg)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -135,6 +136,20 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 		SessionValid: n.catalog.SessionValid, Logger: log}
 	n.http.MountStream(n.stream, n.stream.CloseSession)
 	return n, nil
+}
+
+// openBlobs opens the store of photo files, collages and watermarked
+// copies: the media folder of the data directory, or the S3-compatible
+// bucket of --blobs that every node of a cluster shares. The store also
+// serves share.Blobs (the collage and watermark caches), so with a bucket
+// those caches are shared too.
+func openBlobs(cfg serveConfig) (assets.BlobStore, error) {
+	if cfg.Blobs == nil {
+		return assets.NewDiskStore(filepath.Join(cfg.Data, "media"))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return s3blobs.Open(ctx, *cfg.Blobs)
 }
 
 // serve runs a node until ctx ends. It prints the address it listens on,

@@ -43,7 +43,10 @@ type Deps struct {
 	Shares   *share.Service
 	// Webhooks serves /v1/webhooks; nil answers 404 there.
 	Webhooks *webhook.Service
-	Log      *slog.Logger
+	// RateCounter counts the rate limits; nil counts in this process,
+	// which is right for one node (several share one: RateCounter).
+	RateCounter RateCounter
+	Log         *slog.Logger
 }
 
 // Server is the HTTP layer.
@@ -83,7 +86,8 @@ const (
 func New(cfg Config, d Deps) *Server {
 	s := &Server{cfg: cfg, log: newLogger(d.Log), catalog: d.Catalog, feed: d.Feed,
 		pipeline: d.Pipeline, blobs: d.Blobs, shares: d.Shares, webhooks: d.Webhooks, collages: &share.Collages{Blobs: d.Blobs},
-		limits: newLimits(cfg.RateLimits), uploads: newUploadSlots()}
+		uploads: newUploadSlots()}
+	s.limits = newLimits(cfg.RateLimits, d.RateCounter, s.log)
 	s.watermarks = &share.Watermarks{Collages: s.collages}
 	s.app = fiber.New(fiber.Config{
 		Immutable: true,
