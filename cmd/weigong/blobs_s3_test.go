@@ -34,7 +34,11 @@ func TestParseServeFlags_Blobs(t *testing.T) {
 	if cfg, err = parseServeFlags(nil); err != nil || cfg.Blobs == nil || cfg.Blobs.Bucket != "env-bucket" {
 		t.Fatalf("WEIGONG_BLOBS = %+v, %v", cfg.Blobs, err)
 	}
-	for _, bad := range []string{"/var/photos", "s3://photos?endpiont=x", "s3://photos?secure=perhaps"} {
+	// A path is a folder every node mounts, not a bucket.
+	if cfg, err = parseServeFlags([]string{"--blobs", "/var/photos"}); err != nil || cfg.Blobs != nil || cfg.BlobsDir != "/var/photos" {
+		t.Fatalf("--blobs /var/photos = %+v %q, %v; want the folder", cfg.Blobs, cfg.BlobsDir, err)
+	}
+	for _, bad := range []string{"http://photos", "s3://photos?endpiont=x", "s3://photos?secure=perhaps"} {
 		if _, err := parseServeFlags([]string{"--blobs", bad}); err == nil {
 			t.Errorf("--blobs %q accepted", bad)
 		}

@@ -36,9 +36,12 @@ type serveConfig struct {
 	// keep its stream.
 	Bus         string
 	BusReplicas int
-	// Blobs is where photos live: nil means the media folder of the data
-	// directory, else the S3-compatible bucket of --blobs s3://….
+	// Blobs is where photos live: nil means a folder on disk (BlobsDir),
+	// else the S3-compatible bucket of --blobs s3://….
 	Blobs *s3blobs.Config
+	// BlobsDir is the folder of photos when Blobs is nil: --blobs DIR (a
+	// folder every node mounts), else "" for the media folder of --data.
+	BlobsDir string
 
 	// clock and sweepEvery replace the wall clock and the sweep's period
 	// in tests (no flag sets them): retention is proven by moving time,
@@ -74,11 +77,13 @@ func parseServeFlags(args []string) (serveConfig, error) {
 	fs.StringVar(&cfg.Bus, "bus", env("WEIGONG_BUS", ""), "NATS JetStream URL(s) carrying changes between nodes, e.g. nats://127.0.0.1:4222 (WEIGONG_BUS); default: in-process, one node")
 	fs.IntVar(&cfg.BusReplicas, "bus-replicas", 1, "how many NATS servers keep the change stream: 1, or 3 on a three-server cluster")
 	fs.StringVar(&blobs, "blobs", env("WEIGONG_BLOBS", ""),
-		"where photos live: s3://bucket[/prefix]?endpoint=host:port&region=…&secure=false&path-style=true, with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (WEIGONG_BLOBS); default: the data dir")
+		"where photos live: s3://bucket[/prefix]?endpoint=host:port&region=…&secure=false&path-style=true, with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a folder every node mounts (WEIGONG_BLOBS); default: the data dir")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
-	if blobs != "" {
+	if blobs != "" && !strings.Contains(blobs, ":") {
+		cfg.BlobsDir = blobs
+	} else if blobs != "" {
 		s3, err := s3blobs.ParseURL(blobs)
 		if err != nil {
 			return cfg, fmt.Errorf("--blobs: %w", err)

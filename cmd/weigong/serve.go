@@ -139,11 +139,14 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 }
 
 // openBlobs opens the store of photo files, collages and watermarked
-// copies: the media folder of the data directory, or the S3-compatible
-// bucket of --blobs that every node of a cluster shares. The store also
+// copies: the media folder of the data directory, a folder every node
+// mounts (--blobs DIR), or the S3-compatible bucket of --blobs s3://…. The store also
 // serves share.Blobs (the collage and watermark caches), so with a bucket
 // those caches are shared too.
 func openBlobs(cfg serveConfig) (assets.BlobStore, error) {
+	if cfg.Blobs == nil && cfg.BlobsDir != "" {
+		return assets.NewDiskStore(cfg.BlobsDir)
+	}
 	if cfg.Blobs == nil {
 		return assets.NewDiskStore(filepath.Join(cfg.Data, "media"))
 	}
