@@ -7,6 +7,7 @@
 package storage
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -39,6 +40,9 @@ const lockTimeout = 2 * time.Second
 
 // DB is the bbolt database behind every store.
 type DB struct {
+	kv kvEngine
+	// bolt is the bbolt file for the bbolt-only maintenance (Check,
+	// Backup); nil on PostgreSQL.
 	bolt  *bolt.DB
 	logID string
 
@@ -68,8 +72,9 @@ func Open(path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage: opening %s: %w", path, err)
 	}
-	db := &DB{bolt: b, now: func() time.Time { return time.Now().UTC() }, changed: make(chan struct{})}
-	if err := b.Update(db.init); err != nil {
+	db := newDB((*boltEngine)(b))
+	db.bolt = b
+	if err := db.kv.update(context.Background(), db.init); err != nil {
 		b.Close()
 		return nil, fmt.Errorf("storage: initialising %s: %w", path, err)
 	}
@@ -80,8 +85,13 @@ func Open(path string) (*DB, error) {
 	return db, nil
 }
 
+// newDB is a DB over engine, before init.
+func newDB(engine kvEngine) *DB {
+	return &DB{kv: engine, now: func() time.Time { return time.Now().UTC() }, changed: make(chan struct{})}
+}
+
 // init creates any missing bucket and the log ID.
-func (db *DB) init(tx *bolt.Tx) error {
+func (db *DB) init(tx kvTx) error {
 	for _, name := range allBuckets {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return err
@@ -105,13 +115,17 @@ func (db *DB) init(tx *bolt.Tx) error {
 // retention without waiting a month.
 func (db *DB) SetClock(now func() time.Time) { db.now = now }
 
-// Close closes the database file, waiting for open transactions to end.
+// Close closes the database, waiting for open transactions to end.
 func (db *DB) Close() error {
-	return db.bolt.Close()
+	return db.kv.close()
 }
 
 // Check verifies the file's internal consistency (pages, freelist, keys).
+// On PostgreSQL it returns errNotBolt.
 func (db *DB) Check() error {
+	if db.bolt == nil {
+		return errNotBolt
+	}
 	return db.bolt.View(func(tx *bolt.Tx) error {
 		var errs []error
 		for err := range tx.Check() {
@@ -125,7 +139,11 @@ func (db *DB) Check() error {
 
 // Backup writes a consistent copy of the whole database to w while writers
 // carry on, and returns the number of bytes written.
+// On PostgreSQL it returns errNotBolt: use pg_dump.
 func (db *DB) Backup(w io.Writer) (int64, error) {
+	if db.bolt == nil {
+		return 0, errNotBolt
+	}
 	var n int64
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		var err error

@@ -1,10 +1,9 @@
 package storage
 
 import (
+	"context"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/weigong/weigong/catalog"
 )
@@ -68,7 +67,7 @@ func TestDB_PruneChanges_RaisesHorizon(t *testing.T) {
 func TestDB_PruneChanges_ManyBatches(t *testing.T) {
 	db := mustOpen(t)
 	s := mustSupplier(t, db, "factory")
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.kv.update(context.Background(), func(tx kvTx) error {
 		for range sweepBatch*2 + 5 {
 			if _, err := db.saveCard(tx, newCard(s.ID, newID()), catalog.CardPublished); err != nil {
 				return err

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"sort"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/weigong/weigong/catalog"
 )
 
@@ -44,7 +42,7 @@ func postingPrefix(supplier []byte, token string) []byte {
 // carries and adds it to those it now carries. Both token lists are sorted
 // (catalog.SearchTokens); a write that changes no text (stock, sold out,
 // prices) touches nothing.
-func reindexCard(tx *bolt.Tx, supplier, card []byte, before, after []string) error {
+func reindexCard(tx kvTx, supplier, card []byte, before, after []string) error {
 	b, err := tx.CreateBucketIfNotExists(bSearch)
 	if err != nil {
 		return err
@@ -82,7 +80,7 @@ func cardTokens(c *catalog.Card) []string {
 // open block is then sealed as it is and the ID starts a new one, which
 // keeps blocks packed. An insert into the middle of a full block splits
 // it in two.
-func addPosting(b *bolt.Bucket, prefix, id []byte) error {
+func addPosting(b kvBucket, prefix, id []byte) error {
 	key, ids := findBlock(b, prefix, id)
 	if key == nil {
 		return b.Put(join(prefix, maxID), clone(id))
@@ -112,7 +110,7 @@ func addPosting(b *bolt.Bucket, prefix, id []byte) error {
 
 // removePosting removes id from the list under prefix, deleting a block
 // it empties.
-func removePosting(b *bolt.Bucket, prefix, id []byte) error {
+func removePosting(b kvBucket, prefix, id []byte) error {
 	key, ids := findBlock(b, prefix, id)
 	if key == nil {
 		return nil
@@ -139,7 +137,7 @@ func removePosting(b *bolt.Bucket, prefix, id []byte) error {
 // belongs: the first block under prefix whose key is at or after id. It
 // returns nil when there is none (an empty list, or id above every sealed
 // block and no open block).
-func findBlock(b *bolt.Bucket, prefix, id []byte) (key, ids []byte) {
+func findBlock(b kvBucket, prefix, id []byte) (key, ids []byte) {
 	k, v := b.Cursor().Seek(join(prefix, id))
 	if !isBlockKey(k, prefix) {
 		return nil, nil

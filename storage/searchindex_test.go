@@ -1,12 +1,11 @@
 package storage
 
 import (
+	"context"
 	"encoding/binary"
 	"math/rand/v2"
 	"slices"
 	"testing"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // TestPostings_AgainstModel ensures addPosting and removePosting keep each
@@ -23,7 +22,7 @@ func TestPostings_AgainstModel(t *testing.T) {
 	prefixes := [][]byte{[]byte("a\x00"), []byte("ab\x00"), []byte("b\x00")}
 	model := map[string][]string{}
 	for round := range 60 {
-		err := db.bolt.Update(func(tx *bolt.Tx) error {
+		err := db.kv.update(context.Background(), func(tx kvTx) error {
 			b, err := tx.CreateBucketIfNotExists(bSearch)
 			if err != nil {
 				return err
