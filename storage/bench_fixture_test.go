@@ -22,15 +22,15 @@ var (
 	benchOnce sync.Once
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
+// closeBenchDBs closes the benchmark databases and removes their files;
+// TestMain (engine_test.go) calls it after the run.
+func closeBenchDBs() {
 	for _, db := range benchDBs {
 		db.Close()
 	}
 	if benchDir != "" {
 		os.RemoveAll(benchDir)
 	}
-	os.Exit(code)
 }
 
 // openBenchDB opens a new database file in the benchmark directory.

@@ -45,8 +45,16 @@ func appendChange(tx kvTx, r changeRecord) (uint64, error) {
 			return 0, err
 		}
 	}
+	if n, ok := tx.(changeAnnouncer); ok {
+		n.changesAppended()
+	}
 	return seq, nil
 }
+
+// changeAnnouncer is a transaction that tells other processes of the
+// changes it commits (PostgreSQL's NOTIFY; bbolt has one process and
+// needs none).
+type changeAnnouncer interface{ changesAppended() }
 
 // indexEntry is where a change is indexed: a bucket and the owner whose
 // key prefix it goes under.

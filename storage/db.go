@@ -43,8 +43,13 @@ type DB struct {
 	kv kvEngine
 	// bolt is the bbolt file for the bbolt-only maintenance (Check,
 	// Backup); nil on PostgreSQL.
-	bolt  *bolt.DB
-	logID string
+	bolt *bolt.DB
+	// pgURL is the PostgreSQL database's URL, for the connections of its
+	// own that the change listener and leases hold; "" on bbolt.
+	pgURL string
+	// stopListener stops the PostgreSQL change listener; nil on bbolt.
+	stopListener func()
+	logID        string
 
 	// sealer encrypts consignees; nil until UseSecretKey.
 	sealer *sealer
@@ -117,6 +122,9 @@ func (db *DB) SetClock(now func() time.Time) { db.now = now }
 
 // Close closes the database, waiting for open transactions to end.
 func (db *DB) Close() error {
+	if db.stopListener != nil {
+		db.stopListener()
+	}
 	return db.kv.close()
 }
 

@@ -75,6 +75,9 @@ const maxKeySize = bolt.MaxKeySize
 // errBucketNotFound is DeleteBucket's answer for a missing bucket.
 var errBucketNotFound = bolt.ErrBucketNotFound
 
+// errTxNotWritable is the answer to a write in a read-only transaction.
+var errTxNotWritable = bolt.ErrTxNotWritable
+
 // errNotBolt answers the bbolt-only maintenance (Check, Backup) on another
 // engine.
 var errNotBolt = errors.New("storage: this operation works on a bbolt file only; on PostgreSQL use pg_dump and PostgreSQL's own checks")

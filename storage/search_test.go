@@ -76,8 +76,10 @@ func equalLists(a, b map[string][]string) bool {
 // a transaction per card would spend their time in fsync.
 func saveCards(t *testing.T, db *DB, kind catalog.ChangeKind, cards ...catalog.Card) {
 	t.Helper()
-	db.bolt.NoSync = true
-	defer func() { db.bolt.NoSync = false }()
+	if db.bolt != nil {
+		db.bolt.NoSync = true
+		defer func() { db.bolt.NoSync = false }()
+	}
 	err := db.kv.update(context.Background(), func(tx kvTx) error {
 		for _, c := range cards {
 			c.Withdrawn = kind == catalog.CardWithdrawn // as Tx.SaveCard does

@@ -15,7 +15,9 @@ import (
 // bbolt to leave emptied pages inside a transaction.
 func TestPostings_AgainstModel(t *testing.T) {
 	db := mustOpen(t)
-	db.bolt.NoSync = true
+	if db.bolt != nil {
+		db.bolt.NoSync = true
+	}
 	rng := rand.New(rand.NewPCG(9, 9))
 	// Prefixes that sort next to each other, so a wrong step lands in a
 	// neighbour's list.
