@@ -43,7 +43,9 @@ type kvTx interface {
 // returns are valid only until the transaction ends.
 type kvBucket interface {
 	// Get returns the value at key, nil if there is none (a key stored
-	// with an empty value returns a non-nil empty slice).
+	// with an empty value returns a non-nil empty slice; but bbolt answers
+	// nil for a key put with a nil value in the same transaction, so the
+	// store code never relies on either within one).
 	Get(key []byte) []byte
 	Put(key, value []byte) error
 	Delete(key []byte) error

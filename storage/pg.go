@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -64,6 +65,8 @@ const (
 // pgEngine is kvEngine over a PostgreSQL database.
 type pgEngine struct {
 	pool *pgxpool.Pool
+	// roundTrips counts the queries and batches sent, for benchmarks.
+	roundTrips atomic.Int64
 }
 
 func (e *pgEngine) close() error {
@@ -93,7 +96,11 @@ func (e *pgEngine) run(ctx context.Context, opts pgx.TxOptions, writable bool, f
 			return fmt.Errorf("storage: taking the writer lock: %w", err)
 		}
 	}
-	t := &pgTx{ctx: ctx, tx: ptx, writable: writable}
+	e.roundTrips.Add(1) // begin
+	if writable {
+		e.roundTrips.Add(1) // the writer lock
+	}
+	t := &pgTx{ctx: ctx, tx: ptx, writable: writable, trips: &e.roundTrips}
 	err = fn(t)
 	if t.err != nil {
 		return t.err
@@ -111,6 +118,7 @@ func (e *pgEngine) run(ctx context.Context, opts pgx.TxOptions, writable bool, f
 	if t.flush(); t.err != nil {
 		return t.err
 	}
+	e.roundTrips.Add(1)
 	if err := ptx.Commit(ctx); err != nil {
 		return fmt.Errorf("storage: committing: %w", err)
 	}
@@ -131,6 +139,7 @@ type pgTx struct {
 	// changed records an append to the change log, which the commit
 	// announces on pgChannel.
 	changed bool
+	trips   *atomic.Int64
 }
 
 // changesAppended is called by appendChange (changes.go).
@@ -155,6 +164,7 @@ func (t *pgTx) flush() {
 	}
 	batch := t.pending
 	t.pending = pgx.Batch{}
+	t.trips.Add(1)
 	if err := t.tx.SendBatch(t.ctx, &batch).Close(); err != nil {
 		t.fail(err)
 	}
@@ -170,6 +180,7 @@ func (t *pgTx) load() {
 	if t.err != nil {
 		return
 	}
+	t.trips.Add(1)
 	rows, err := t.tx.Query(t.ctx, "select name, seq from kv_buckets")
 	if err != nil {
 		t.fail(err)
@@ -260,6 +271,7 @@ func (b *pgBucket) Get(key []byte) []byte {
 		return nil
 	}
 	var v []byte
+	t.trips.Add(1)
 	err := t.tx.QueryRow(t.ctx, "select value from kv where bucket = $1 and key = $2", b.name, key).Scan(&v)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil
@@ -434,6 +446,7 @@ func (c *pgCursor) fetch(from []byte, inclusive, desc bool) ([]byte, []byte) {
 	if from != nil {
 		args = append(args, from)
 	}
+	t.trips.Add(1)
 	rows, err := t.tx.Query(t.ctx, sql, args...)
 	if err != nil {
 		t.fail(err)

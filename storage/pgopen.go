@@ -121,24 +121,25 @@ func redactURL(url string) string {
 
 // startListener keeps a connection listening on pgChannel and wakes this
 // DB's tailers (Changed) on every commit of any node that appended to the
-// change log. After losing the connection it reconnects and wakes the
-// tailers once, since notifications may have been missed meanwhile.
+// change log. It returns once the first LISTEN is in place (or after
+// pgRetry), so that commits of other nodes wake a DB OpenPostgres
+// returned. After losing the connection it reconnects and wakes the
+// tailers, since notifications may have been missed meanwhile.
 func (db *DB) startListener() {
 	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan struct{})
 	var done sync.WaitGroup
 	done.Add(1)
 	go func() {
 		defer done.Done()
 		for ctx.Err() == nil {
-			err := db.listen(ctx)
+			db.listen(ctx, ready) // its error is handled by trying again
 			if ctx.Err() != nil {
 				return
 			}
 			db.notify()
-			_ = err // the retry is the handling; the next attempt says more
-			select {
-			case <-ctx.Done():
-			case <-time.After(pgRetry):
+			if sleep(ctx, pgRetry) != nil {
+				return
 			}
 		}
 	}()
@@ -146,10 +147,15 @@ func (db *DB) startListener() {
 		cancel()
 		done.Wait()
 	}
+	select {
+	case <-ready:
+	case <-time.After(pgRetry):
+	}
 }
 
-// listen holds one LISTEN connection until it fails or ctx ends.
-func (db *DB) listen(ctx context.Context) error {
+// listen holds one LISTEN connection until it fails or ctx ends, and
+// closes ready (once) when it listens.
+func (db *DB) listen(ctx context.Context, ready chan struct{}) error {
 	conn, err := pgx.Connect(ctx, db.pgURL)
 	if err != nil {
 		return err
@@ -158,7 +164,12 @@ func (db *DB) listen(ctx context.Context) error {
 	if _, err := conn.Exec(ctx, "listen "+pgChannel); err != nil {
 		return err
 	}
-	db.notify() // commits between the last wake-up and the LISTEN
+	select {
+	case <-ready:
+		db.notify() // commits while the connection was down
+	default:
+		close(ready)
+	}
 	for {
 		if _, err := conn.WaitForNotification(ctx); err != nil {
 			return err
