@@ -1,10 +1,10 @@
 package storage
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
@@ -111,6 +111,7 @@ func (e *pgEngine) run(ctx context.Context, opts pgx.TxOptions, writable bool, f
 	if !writable {
 		return nil // the deferred rollback ends the snapshot
 	}
+	t.saveWrites()
 	t.saveSequences()
 	if t.changed {
 		t.queue("select pg_notify($1, '')", pgChannel)
@@ -132,7 +133,8 @@ type pgTx struct {
 	writable bool
 	// buckets is loaded on first use: every bucket with its sequence.
 	buckets map[string]*pgBucket
-	// pending holds the writes not yet sent.
+	// pending holds the statements not yet sent: bucket creations, then
+	// at commit the buckets' writes and sequences.
 	pending pgx.Batch
 	// err is the first database error; it fails the transaction.
 	err error
@@ -235,10 +237,35 @@ func (t *pgTx) DeleteBucket(name []byte) error {
 		return errBucketNotFound
 	}
 	delete(t.buckets, b.name)
-	b.deleted = true
+	b.deleted, b.writes = true, nil
+	// At once, after any queued creation of the same bucket.
 	t.queue("delete from kv where bucket = $1", b.name)
 	t.queue("delete from kv_buckets where name = $1", b.name)
-	return nil
+	t.flush()
+	return t.err
+}
+
+// saveWrites queues each bucket's writes: one statement for its puts and
+// one for its deletes.
+func (t *pgTx) saveWrites() {
+	for _, b := range t.buckets {
+		var putKeys, putValues, deleted [][]byte
+		for k, w := range b.writes {
+			if w.deleted {
+				deleted = append(deleted, []byte(k))
+			} else {
+				putKeys, putValues = append(putKeys, []byte(k)), append(putValues, w.value)
+			}
+		}
+		if len(putKeys) > 0 {
+			t.queue(`insert into kv (bucket, key, value) select $1, k, v from unnest($2::bytea[], $3::bytea[]) as w(k, v)
+				on conflict (bucket, key) do update set value = excluded.value`, b.name, putKeys, putValues)
+		}
+		if len(deleted) > 0 {
+			t.queue("delete from kv where bucket = $1 and key = any($2::bytea[])", b.name, deleted)
+		}
+		b.writes, b.keys = nil, nil
+	}
 }
 
 func (t *pgTx) Writable() bool { return t.writable }
@@ -260,14 +287,59 @@ type pgBucket struct {
 	seq      uint64
 	seqDirty bool
 	deleted  bool
-	// writes counts writes to the bucket, so that cursors refetch after
-	// one instead of walking stale rows.
-	writes int
+	// writes holds the transaction's writes to the bucket until the
+	// commit; reads merge them over the database's rows. One entry per
+	// key, so a key written many times is sent once (PostgreSQL slows
+	// down on a row updated thousands of times in one transaction).
+	writes map[string]pgWrite
+	// keys are the keys of writes, sorted when sorted is set.
+	keys   []string
+	sorted bool
+	// version counts writes, so that cursors refetch after one instead of
+	// walking stale rows.
+	version int
+}
+
+// pgWrite is a put of value, or a delete.
+type pgWrite struct {
+	value   []byte
+	deleted bool
+}
+
+// write records a put or a delete in the bucket's writes.
+func (b *pgBucket) write(key []byte, w pgWrite) {
+	if b.writes == nil {
+		b.writes, b.sorted = map[string]pgWrite{}, true
+	}
+	k := string(key)
+	if _, ok := b.writes[k]; !ok {
+		if n := len(b.keys); n > 0 && b.keys[n-1] >= k {
+			b.sorted = false
+		}
+		b.keys = append(b.keys, k)
+	}
+	b.writes[k] = w
+	b.version++
+}
+
+// sortedKeys returns the written keys in order.
+func (b *pgBucket) sortedKeys() []string {
+	if !b.sorted {
+		slices.Sort(b.keys)
+		b.sorted = true
+	}
+	return b.keys
 }
 
 func (b *pgBucket) Get(key []byte) []byte {
+	if w, ok := b.writes[string(key)]; ok {
+		if w.deleted {
+			return nil
+		}
+		return w.value
+	}
 	t := b.tx
-	if t.flush(); t.err != nil {
+	if t.err != nil {
 		return nil
 	}
 	var v []byte
@@ -296,13 +368,10 @@ func (b *pgBucket) Put(key, value []byte) error {
 	case len(key) > pgMaxKeySize:
 		return fmt.Errorf("storage: key of %d bytes is over PostgreSQL's limit of %d", len(key), pgMaxKeySize)
 	}
-	if value == nil {
-		value = []byte{}
-	}
-	b.writes++
-	// The batch is sent later: copy what the caller may reuse.
-	b.tx.queue("insert into kv (bucket, key, value) values ($1, $2, $3) on conflict (bucket, key) do update set value = excluded.value",
-		b.name, bytes.Clone(key), bytes.Clone(value))
+	// Kept until the commit: copy what the caller may reuse.
+	v := make([]byte, len(value))
+	copy(v, value)
+	b.write(key, pgWrite{value: v})
 	return nil
 }
 
@@ -310,8 +379,7 @@ func (b *pgBucket) Delete(key []byte) error {
 	if err := b.writable(); err != nil {
 		return err
 	}
-	b.writes++
-	b.tx.queue("delete from kv where bucket = $1 and key = $2", b.name, bytes.Clone(key))
+	b.write(key, pgWrite{deleted: true})
 	return nil
 }
 
@@ -361,14 +429,14 @@ func (b *pgBucket) NextSequence() (uint64, error) {
 // the batch, or after a write to the bucket, it queries again from the
 // key it is on.
 type pgCursor struct {
-	b      *pgBucket
-	rows   []pgRow
-	i      int
-	desc   bool // rows run in descending key order
-	more   bool // the batch was full: more rows may follow it
-	batch  int
-	writes int    // the bucket's writes when rows were fetched
-	key    []byte // the key the cursor is on; nil off the ends
+	b       *pgBucket
+	rows    []pgRow
+	i       int
+	desc    bool // rows run in descending key order
+	more    bool // the batch was full: more rows may follow it
+	batch   int
+	version int    // the bucket's version when rows were fetched
+	key     []byte // the key the cursor is on; nil off the ends
 }
 
 type pgRow struct{ key, value []byte }
@@ -399,7 +467,7 @@ func (c *pgCursor) step(desc bool) ([]byte, []byte) {
 	if c.key == nil {
 		return nil, nil
 	}
-	if c.desc == desc && c.writes == c.b.writes {
+	if c.desc == desc && c.version == c.b.version {
 		if c.i+1 < len(c.rows) {
 			c.i++
 			return c.current()
@@ -420,15 +488,42 @@ func (c *pgCursor) current() ([]byte, []byte) {
 }
 
 // fetch loads a batch starting at from (at or after it when inclusive,
-// strictly beyond it otherwise; the start or end of the bucket when nil)
-// and lands on its first row.
+// strictly beyond it otherwise; the start or end of the bucket when nil),
+// merges the transaction's writes over it, and lands on its first row.
+// Inclusive is only ever asked for ascending (Seek).
 func (c *pgCursor) fetch(from []byte, inclusive, desc bool) ([]byte, []byte) {
-	t := c.b.tx
 	c.key, c.rows, c.i, c.desc = nil, c.rows[:0], 0, desc
-	if t.flush(); t.err != nil {
-		return nil, nil
+	c.version = c.b.version
+	for {
+		db, ok := c.query(from, inclusive, desc)
+		if !ok {
+			return nil, nil
+		}
+		c.more = len(db) == c.batch
+		// The batch covers keys up to its last row when it is full, to
+		// the end of the bucket otherwise; so do the writes merged in.
+		var bound []byte
+		if c.more {
+			bound = db[len(db)-1].key
+		}
+		c.rows = c.b.merge(c.rows[:0], db, from, inclusive, bound, desc)
+		if len(c.rows) > 0 {
+			return c.current()
+		}
+		if !c.more {
+			return nil, nil
+		}
+		// Every row of the batch was deleted by this transaction.
+		from, inclusive = bound, false
 	}
-	c.writes = c.b.writes
+}
+
+// query reads one batch of the database's rows.
+func (c *pgCursor) query(from []byte, inclusive, desc bool) ([]pgRow, bool) {
+	t := c.b.tx
+	if t.err != nil {
+		return nil, false
+	}
 	var sql string
 	args := []any{c.b.name, c.batch}
 	switch {
@@ -450,27 +545,72 @@ func (c *pgCursor) fetch(from []byte, inclusive, desc bool) ([]byte, []byte) {
 	rows, err := t.tx.Query(t.ctx, sql, args...)
 	if err != nil {
 		t.fail(err)
-		return nil, nil
+		return nil, false
 	}
+	var out []pgRow
 	var r pgRow
 	_, err = pgx.ForEachRow(rows, []any{&r.key, &r.value}, func() error {
 		if r.value == nil {
 			r.value = []byte{}
 		}
-		c.rows = append(c.rows, r)
+		out = append(out, r)
 		r = pgRow{}
 		return nil
 	})
 	if err != nil {
 		t.fail(err)
-		c.rows = c.rows[:0]
-		return nil, nil
+		return nil, false
 	}
-	c.more = len(c.rows) == c.batch
-	if len(c.rows) == 0 {
-		return nil, nil
+	return out, true
+}
+
+// merge appends to dst the rows of db with the bucket's writes between
+// from and bound laid over them, in the direction of the walk.
+func (b *pgBucket) merge(dst, db []pgRow, from []byte, inclusive bool, bound []byte, desc bool) []pgRow {
+	if len(b.writes) == 0 {
+		return append(dst, db...)
 	}
-	return c.current()
+	// The written keys in range, in the direction of the walk.
+	keys := b.sortedKeys()
+	var ws []string
+	if !desc {
+		i := 0
+		if from != nil {
+			i, _ = slices.BinarySearch(keys, string(from))
+			if !inclusive && i < len(keys) && keys[i] == string(from) {
+				i++
+			}
+		}
+		for ; i < len(keys) && (bound == nil || keys[i] <= string(bound)); i++ {
+			ws = append(ws, keys[i])
+		}
+	} else {
+		i := len(keys) - 1
+		if from != nil {
+			j, _ := slices.BinarySearch(keys, string(from)) // keys[j] >= from
+			i = j - 1
+		}
+		for ; i >= 0 && (bound == nil || keys[i] >= string(bound)); i-- {
+			ws = append(ws, keys[i])
+		}
+	}
+	before := func(a, z string) bool { return a < z != desc && a != z }
+	for len(db) > 0 || len(ws) > 0 {
+		switch {
+		case len(ws) == 0 || len(db) > 0 && before(string(db[0].key), ws[0]):
+			dst = append(dst, db[0])
+			db = db[1:]
+		default:
+			if len(db) > 0 && string(db[0].key) == ws[0] {
+				db = db[1:] // the write replaces the row
+			}
+			if w := b.writes[ws[0]]; !w.deleted {
+				dst = append(dst, pgRow{key: []byte(ws[0]), value: w.value})
+			}
+			ws = ws[1:]
+		}
+	}
+	return dst
 }
 
 func (c *pgCursor) Delete() error {
@@ -482,6 +622,6 @@ func (c *pgCursor) Delete() error {
 	}
 	// Deleting the key under the cursor leaves the other fetched rows as
 	// they are: keep walking them.
-	c.writes = c.b.writes
+	c.version = c.b.version
 	return nil
 }
