@@ -2,7 +2,6 @@ package storage
 
 import (
 	"flag"
-	"fmt"
 	"os"
 	"os/exec"
 	"sync"
@@ -19,22 +18,9 @@ import (
 //
 //	WEIGONG_STORAGE_TEST_ENGINE=postgres go test -run TestX ./storage/
 //
-// TestMain is pgtest.Main's (a private cluster unless pgtest.EnvURL names
-// one), with the benchmark files removed before the exit.
+// TestMain removes the benchmark files before the exit.
 func TestMain(m *testing.M) {
-	code := 0
-	if os.Getenv(pgtest.EnvURL) != "" {
-		code = m.Run()
-	} else if srv, err := pgtest.Start(""); err != nil {
-		fmt.Fprintln(os.Stderr, "pgtest:", err)
-		code = 1
-	} else {
-		os.Setenv(pgtest.EnvURL, srv.URL())
-		code = m.Run()
-		if err := srv.Stop(); err != nil {
-			fmt.Fprintln(os.Stderr, "pgtest:", err)
-		}
-	}
+	code := pgtest.Run(m)
 	closeBenchDBs()
 	os.Exit(code)
 }

@@ -44,21 +44,25 @@ const EnvURL = "WEIGONG_TEST_POSTGRES"
 // tests and stops the cluster. Use it as a package's TestMain:
 //
 //	func TestMain(m *testing.M) { pgtest.Main(m) }
-func Main(m *testing.M) {
+func Main(m *testing.M) { os.Exit(Run(m)) }
+
+// Run is Main without the exit, for a TestMain with cleanup of its own: it
+// returns the tests' exit code.
+func Run(m *testing.M) int {
 	if os.Getenv(EnvURL) != "" {
-		os.Exit(m.Run())
+		return m.Run()
 	}
 	srv, err := Start("")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "pgtest:", err)
-		os.Exit(1)
+		return 1
 	}
 	os.Setenv(EnvURL, srv.URL())
 	code := m.Run()
 	if err := srv.Stop(); err != nil {
 		fmt.Fprintln(os.Stderr, "pgtest:", err)
 	}
-	os.Exit(code)
+	return code
 }
 
 // Server is a PostgreSQL cluster started by Start.
