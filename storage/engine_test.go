@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/weigong/weigong/storage/pgtest"
 )
 
@@ -90,4 +92,32 @@ func TestStoresOnPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the tests on PostgreSQL failed: %v", err)
 	}
+}
+
+// rawContent returns every byte the database at path holds: the bbolt
+// file, or on PostgreSQL every key and value of the kv table, for tests
+// that prove a secret is not stored in clear.
+func rawContent(t testing.TB, path string) []byte {
+	t.Helper()
+	if !onPostgres {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return raw
+	}
+	url, ok := pgDatabases.Load(path)
+	if !ok {
+		t.Fatalf("no database was opened at %s", path)
+	}
+	conn, err := pgx.Connect(ctx, url.(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var raw []byte
+	if err := conn.QueryRow(ctx, "select coalesce(string_agg(key || value, ''::bytea), ''::bytea) from kv").Scan(&raw); err != nil {
+		t.Fatal(err)
+	}
+	return raw
 }
