@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
@@ -65,6 +66,10 @@ const (
 // pgEngine is kvEngine over a PostgreSQL database.
 type pgEngine struct {
 	pool *pgxpool.Pool
+	// writer lets one write transaction of this process at a time take a
+	// connection, so that writers queued for the cluster-wide lock hold
+	// one connection, not the whole pool that readers need.
+	writer sync.Mutex
 	// roundTrips counts the queries and batches sent, for benchmarks.
 	roundTrips atomic.Int64
 }
@@ -75,6 +80,8 @@ func (e *pgEngine) close() error {
 }
 
 func (e *pgEngine) update(ctx context.Context, fn func(tx kvTx) error) error {
+	e.writer.Lock()
+	defer e.writer.Unlock()
 	return e.run(ctx, pgx.TxOptions{}, true, fn)
 }
 

@@ -91,3 +91,25 @@ func TestServe_PostgresSecretKey(t *testing.T) {
 		t.Fatalf("openNode with another key = %v", err)
 	}
 }
+
+// Ensure that --store takes a postgres:// URL (flag or WEIGONG_STORE) and
+// refuses anything else with a clear error, the default being bbolt.
+func TestConfig_Store(t *testing.T) {
+	cfg, err := parseServeFlags(nil)
+	if err != nil || cfg.Store != "" {
+		t.Fatalf("default store = %q, %v", cfg.Store, err)
+	}
+	cfg, err = parseServeFlags([]string{"--store", "postgres://u@127.0.0.1/db"})
+	if err != nil || cfg.Store != "postgres://u@127.0.0.1/db" {
+		t.Fatalf("--store postgres = %q, %v", cfg.Store, err)
+	}
+	t.Setenv("WEIGONG_STORE", "postgresql://h/db")
+	if cfg, err = parseServeFlags(nil); err != nil || cfg.Store != "postgresql://h/db" {
+		t.Fatalf("WEIGONG_STORE = %q, %v", cfg.Store, err)
+	}
+	for _, bad := range []string{"mysql://h/db", "./data/weigong.db", "bbolt"} {
+		if _, err := parseServeFlags([]string{"--store", bad}); err == nil || !strings.Contains(err.Error(), "postgres://") {
+			t.Errorf("--store %q = %v", bad, err)
+		}
+	}
+}
