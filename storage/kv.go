@@ -69,6 +69,14 @@ type kvCursor interface {
 	Delete() error
 }
 
+// kvSeeker is a bucket that answers many Seeks in one go: for each seek
+// key, a copy of the first key at or after it and its value (nil, nil past
+// the end). PostgreSQL implements it to save round trips; bbolt's Seek is
+// a memory lookup and does not need it.
+type kvSeeker interface {
+	seekAll(seeks [][]byte) []pgRow
+}
+
 // maxKeySize bounds every key the store code looks up from user input
 // (handles, share IDs): bbolt's limit. Keys stored from user input are
 // bounded far lower by the catalog's own validation.

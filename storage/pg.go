@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -401,6 +402,52 @@ func (b *pgBucket) writable() error {
 }
 
 func (b *pgBucket) Cursor() kvCursor { return &pgCursor{b: b} }
+
+// seekAll answers every seek in one query. A seek whose answer a write of
+// this transaction could change (a written key between the seek and the
+// row found) is answered again by a cursor, which merges the writes.
+func (b *pgBucket) seekAll(seeks [][]byte) []pgRow {
+	out := make([]pgRow, len(seeks))
+	t := b.tx
+	if len(seeks) == 0 || t.err != nil {
+		return out
+	}
+	t.trips.Add(1)
+	rows, err := t.tx.Query(t.ctx, `select s.i, kv.key, kv.value
+		from unnest($2::bytea[]) with ordinality as s(seek, i)
+		left join lateral (select key, value from kv where bucket = $1 and key >= s.seek order by key limit 1) kv on true`,
+		b.name, seeks)
+	if err != nil {
+		t.fail(err)
+		return out
+	}
+	var i int64
+	var r pgRow
+	_, err = pgx.ForEachRow(rows, []any{&i, &r.key, &r.value}, func() error {
+		if r.key != nil && r.value == nil {
+			r.value = []byte{}
+		}
+		out[i-1] = r
+		r = pgRow{}
+		return nil
+	})
+	if err != nil {
+		t.fail(err)
+		return out
+	}
+	if len(b.writes) == 0 {
+		return out
+	}
+	keys := b.sortedKeys()
+	for i, seek := range seeks {
+		at, _ := slices.BinarySearch(keys, string(seek))
+		if at < len(keys) && (out[i].key == nil || keys[at] <= string(out[i].key)) {
+			k, v := b.Cursor().Seek(seek)
+			out[i] = pgRow{bytes.Clone(k), bytes.Clone(v)}
+		}
+	}
+	return out
+}
 
 func (b *pgBucket) ForEach(fn func(k, v []byte) error) error {
 	c := b.Cursor()

@@ -74,6 +74,9 @@ func TestPostgres_EngineAgainstBbolt(t *testing.T) {
 					if err := b.Delete(randKey()); err != nil {
 						return nil, err
 					}
+				case op < 5:
+					found := seekAll(b, [][]byte{randKey(), randKey(), randKey()})
+					log = append(log, fmt.Sprintf("seekAll %q", found))
 				case op < 6:
 					v := b.Get(randKey())
 					log = append(log, fmt.Sprintf("get %x nil=%v", v, v == nil))
