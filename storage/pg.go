@@ -212,6 +212,13 @@ func (t *pgTx) Bucket(name []byte) kvBucket {
 	if b, ok := t.buckets[string(name)]; ok {
 		return b
 	}
+	if t.err != nil {
+		// The bucket list could not be read (a cancelled context, a lost
+		// connection): a bucket that finds nothing, rather than a nil the
+		// store code does not expect for its own buckets. The transaction
+		// fails with t.err whatever fn returns.
+		return &pgBucket{tx: t, name: string(name)}
+	}
 	return nil
 }
 

@@ -387,3 +387,20 @@ func TestPostgres_BboltOnly(t *testing.T) {
 		t.Fatalf("Backup = %v", err)
 	}
 }
+
+// Ensure that a transaction whose context ends before it reads anything
+// fails with the context's error instead of handing the store code a nil
+// bucket (the sweep of a node being stopped panicked so).
+func TestPostgres_CancelledTransaction(t *testing.T) {
+	skipOnPostgres(t, "opens its own databases; runs in the bbolt process")
+	db := openPostgres(t, pgtest.NewDatabase(t))
+	ctx, cancel := context.WithCancel(ctx)
+	err := db.kv.update(ctx, func(tx kvTx) error {
+		cancel()
+		_, err := sweepBefore(tx, bIdempotency, bIdempotencyTime, time.Now())
+		return err
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("update = %v, want context.Canceled", err)
+	}
+}
