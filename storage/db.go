@@ -1,6 +1,8 @@
 // Package storage implements every store of the catalog and feed packages
-// on bbolt: one file, ACID transactions, one writer at a time and many
-// readers. Values are copied out of transactions before they end. Each
+// on bbolt (Open: one file, one process) or PostgreSQL (OpenPostgres: one
+// database, several nodes), through one ordered key-value interface with
+// bbolt's semantics (kv.go, pg.go): ACID transactions, one writer at a time
+// and many readers. Values are copied out of transactions before they end. Each
 // use case is one unit of work (unit.go); its changes go to the change log
 // in the same transaction, and tailers of the log (feed.Tailer) hand them
 // on after commit, off the write path.
@@ -38,7 +40,7 @@ var (
 // process on the same file fails with a clear error instead of hanging.
 const lockTimeout = 2 * time.Second
 
-// DB is the bbolt database behind every store.
+// DB is the database behind every store, on either engine.
 type DB struct {
 	kv kvEngine
 	// bolt is the bbolt file for the bbolt-only maintenance (Check,
