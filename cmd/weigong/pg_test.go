@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/hex"
 	"image/color"
 	"log/slog"
@@ -10,6 +11,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
+	"github.com/weigong/weigong/storage"
 	"github.com/weigong/weigong/storage/pgtest"
 )
 
@@ -112,4 +116,47 @@ func TestConfig_Store(t *testing.T) {
 			t.Errorf("--store %q = %v", bad, err)
 		}
 	}
+}
+
+// openDataStore opens the database of a data directory that a stopped
+// node used, on the engine the harness gave it.
+func openDataStore(t *testing.T, data string) *storage.DB {
+	t.Helper()
+	var db *storage.DB
+	var err error
+	if url, ok := pgStores.Load(data); ok {
+		db, err = storage.OpenPostgres(context.Background(), url.(string))
+	} else {
+		db, err = storage.Open(dbPath(data))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// storeContent returns every byte the database of a data directory holds:
+// the bbolt file, or every key and value of its PostgreSQL database, for
+// tests that prove a secret is not stored in clear.
+func storeContent(t *testing.T, data string) []byte {
+	t.Helper()
+	url, ok := pgStores.Load(data)
+	if !ok {
+		raw, err := os.ReadFile(dbPath(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return raw
+	}
+	conn, err := pgx.Connect(context.Background(), url.(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var raw []byte
+	err = conn.QueryRow(context.Background(), "select coalesce(string_agg(key || value, ''::bytea), ''::bytea) from kv").Scan(&raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
 }
