@@ -74,7 +74,7 @@ type kvCursor interface {
 // the end). PostgreSQL implements it to save round trips; bbolt's Seek is
 // a memory lookup and does not need it.
 type kvSeeker interface {
-	seekAll(seeks [][]byte) []pgRow
+	seekAll(seeks [][]byte) []kvRow
 }
 
 // maxKeySize bounds every key the store code looks up from user input

@@ -413,8 +413,8 @@ func (b *pgBucket) Cursor() kvCursor { return &pgCursor{b: b} }
 // seekAll answers every seek in one query. A seek whose answer a write of
 // this transaction could change (a written key between the seek and the
 // row found) is answered again by a cursor, which merges the writes.
-func (b *pgBucket) seekAll(seeks [][]byte) []pgRow {
-	out := make([]pgRow, len(seeks))
+func (b *pgBucket) seekAll(seeks [][]byte) []kvRow {
+	out := make([]kvRow, len(seeks))
 	t := b.tx
 	if len(seeks) == 0 || t.err != nil {
 		return out
@@ -429,13 +429,13 @@ func (b *pgBucket) seekAll(seeks [][]byte) []pgRow {
 		return out
 	}
 	var i int64
-	var r pgRow
+	var r kvRow
 	_, err = pgx.ForEachRow(rows, []any{&i, &r.key, &r.value}, func() error {
 		if r.key != nil && r.value == nil {
 			r.value = []byte{}
 		}
 		out[i-1] = r
-		r = pgRow{}
+		r = kvRow{}
 		return nil
 	})
 	if err != nil {
@@ -450,7 +450,7 @@ func (b *pgBucket) seekAll(seeks [][]byte) []pgRow {
 		at, _ := slices.BinarySearch(keys, string(seek))
 		if at < len(keys) && (out[i].key == nil || keys[at] <= string(out[i].key)) {
 			k, v := b.Cursor().Seek(seek)
-			out[i] = pgRow{bytes.Clone(k), bytes.Clone(v)}
+			out[i] = kvRow{bytes.Clone(k), bytes.Clone(v)}
 		}
 	}
 	return out
@@ -491,7 +491,7 @@ func (b *pgBucket) NextSequence() (uint64, error) {
 // key it is on.
 type pgCursor struct {
 	b       *pgBucket
-	rows    []pgRow
+	rows    []kvRow
 	i       int
 	desc    bool // rows run in descending key order
 	more    bool // the batch was full: more rows may follow it
@@ -500,7 +500,7 @@ type pgCursor struct {
 	key     []byte // the key the cursor is on; nil off the ends
 }
 
-type pgRow struct{ key, value []byte }
+type kvRow struct{ key, value []byte }
 
 func (c *pgCursor) First() ([]byte, []byte) {
 	c.batch = pgBatchMin
@@ -580,7 +580,7 @@ func (c *pgCursor) fetch(from []byte, inclusive, desc bool) ([]byte, []byte) {
 }
 
 // query reads one batch of the database's rows.
-func (c *pgCursor) query(from []byte, inclusive, desc bool) ([]pgRow, bool) {
+func (c *pgCursor) query(from []byte, inclusive, desc bool) ([]kvRow, bool) {
 	t := c.b.tx
 	if t.err != nil {
 		return nil, false
@@ -608,14 +608,14 @@ func (c *pgCursor) query(from []byte, inclusive, desc bool) ([]pgRow, bool) {
 		t.fail(err)
 		return nil, false
 	}
-	var out []pgRow
-	var r pgRow
+	var out []kvRow
+	var r kvRow
 	_, err = pgx.ForEachRow(rows, []any{&r.key, &r.value}, func() error {
 		if r.value == nil {
 			r.value = []byte{}
 		}
 		out = append(out, r)
-		r = pgRow{}
+		r = kvRow{}
 		return nil
 	})
 	if err != nil {
@@ -627,7 +627,7 @@ func (c *pgCursor) query(from []byte, inclusive, desc bool) ([]pgRow, bool) {
 
 // merge appends to dst the rows of db with the bucket's writes between
 // from and bound laid over them, in the direction of the walk.
-func (b *pgBucket) merge(dst, db []pgRow, from []byte, inclusive bool, bound []byte, desc bool) []pgRow {
+func (b *pgBucket) merge(dst, db []kvRow, from []byte, inclusive bool, bound []byte, desc bool) []kvRow {
 	if len(b.writes) == 0 {
 		return append(dst, db...)
 	}
@@ -666,7 +666,7 @@ func (b *pgBucket) merge(dst, db []pgRow, from []byte, inclusive bool, bound []b
 				db = db[1:] // the write replaces the row
 			}
 			if w := b.writes[ws[0]]; !w.deleted {
-				dst = append(dst, pgRow{key: []byte(ws[0]), value: w.value})
+				dst = append(dst, kvRow{key: []byte(ws[0]), value: w.value})
 			}
 			ws = ws[1:]
 		}

@@ -93,14 +93,14 @@ func reindexCard(tx kvTx, supplier, card []byte, before, after []string) error {
 // seekAll returns, for each seek key, a copy of the first key at or after
 // it and its value (nil past the end): one query on an engine that can
 // batch lookups (kvSeeker), one cursor Seek each on others.
-func seekAll(b kvBucket, seeks [][]byte) []pgRow {
+func seekAll(b kvBucket, seeks [][]byte) []kvRow {
 	if s, ok := b.(kvSeeker); ok {
 		return s.seekAll(seeks)
 	}
-	out := make([]pgRow, len(seeks))
+	out := make([]kvRow, len(seeks))
 	for i, seek := range seeks {
 		k, v := b.Cursor().Seek(seek)
-		out[i] = pgRow{clone(k), clone(v)}
+		out[i] = kvRow{clone(k), clone(v)}
 	}
 	return out
 }
