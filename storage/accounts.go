@@ -5,8 +5,6 @@ import (
 	"context"
 	"fmt"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/weigong/weigong/catalog"
 )
 
@@ -23,7 +21,7 @@ func (db *DB) UpdateAccount(ctx context.Context, a catalog.Account) error {
 }
 
 // putAccount writes the account and claims its handle, releasing oldHandle.
-func putAccount(tx *bolt.Tx, key []byte, a catalog.Account, oldHandle string) error {
+func putAccount(tx kvTx, key []byte, a catalog.Account, oldHandle string) error {
 	handles := tx.Bucket(bHandles)
 	if a.Handle != oldHandle {
 		if a.Handle == "" {
@@ -51,7 +49,7 @@ func (db *DB) Account(ctx context.Context, id string) (catalog.Account, error) {
 		return catalog.Account{}, notFound("account")
 	}
 	var a catalog.Account
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		var err error
 		a, err = getAccount(tx, key[:])
 		return err
@@ -71,7 +69,7 @@ func (db *DB) AccountByHandle(ctx context.Context, handle string) (catalog.Accou
 }
 
 // getAccount loads an account inside tx.
-func getAccount(tx *bolt.Tx, key []byte) (catalog.Account, error) {
+func getAccount(tx kvTx, key []byte) (catalog.Account, error) {
 	raw := tx.Bucket(bAccounts).Get(key)
 	if raw == nil {
 		return catalog.Account{}, notFound("account")

@@ -5,8 +5,6 @@ import (
 	"context"
 	"fmt"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/weigong/weigong/catalog"
 )
 
@@ -14,7 +12,7 @@ import (
 // type: it holds no personal data beyond the distributor's own words).
 type afterSaleRecord = catalog.AfterSale
 
-func getAfterSale(tx *bolt.Tx, key []byte) (catalog.AfterSale, error) {
+func getAfterSale(tx kvTx, key []byte) (catalog.AfterSale, error) {
 	var a afterSaleRecord
 	b := tx.Bucket(bAfterSales)
 	if b == nil {
@@ -101,7 +99,7 @@ func (t *tx) OrderAfterSales(orderID string) ([]catalog.AfterSale, error) {
 // or all; the cursor is the last case's ID.
 func (db *DB) AccountAfterSales(ctx context.Context, accountID string, state catalog.AfterSaleState, before string, limit int) ([]catalog.AfterSale, string, error) {
 	var out []catalog.AfterSale
-	next, err := db.pageAccount(ctx, bAccountAfterSales, accountID, string(state), before, limit, func(tx *bolt.Tx, id []byte) error {
+	next, err := db.pageAccount(ctx, bAccountAfterSales, accountID, string(state), before, limit, func(tx kvTx, id []byte) error {
 		a, err := getAfterSale(tx, id)
 		out = append(out, a)
 		return err

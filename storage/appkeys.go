@@ -5,8 +5,6 @@ import (
 	"context"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/weigong/weigong/catalog"
 )
 
@@ -35,7 +33,7 @@ func (db *DB) CreateAppKey(ctx context.Context, k catalog.AppKey) error {
 		return catalog.Errorf(catalog.Invalid, "app key has no valid IDs or hash")
 	}
 	r := appKeyRecord{ID: k.ID, AccountID: k.AccountID, Name: k.Name, Scopes: k.Scopes, CreatedAt: k.CreatedAt}
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	return db.update(ctx, func(tx kvTx) error {
 		keys := tx.Bucket(bAppKeys)
 		if keys.Get([]byte(k.Hash)) != nil {
 			return catalog.Errorf(catalog.Conflict, "app key already exists")
@@ -54,7 +52,7 @@ func (db *DB) AppKeys(ctx context.Context, accountID string) ([]catalog.AppKey, 
 		return nil, nil
 	}
 	var out []catalog.AppKey
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		c := tx.Bucket(bAccountAppKeys).Cursor()
 		for k, hash := c.Seek(acc[:]); bytes.HasPrefix(k, acc[:]); k, hash = c.Next() {
 			key, err := getAppKey(tx, string(hash))
@@ -71,7 +69,7 @@ func (db *DB) AppKeys(ctx context.Context, accountID string) ([]catalog.AppKey, 
 // AppKeyByHash returns the key with this hash, or NotFound.
 func (db *DB) AppKeyByHash(ctx context.Context, hash string) (catalog.AppKey, error) {
 	var k catalog.AppKey
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		var err error
 		k, err = getAppKey(tx, hash)
 		return err
@@ -86,7 +84,7 @@ func (db *DB) DeleteAppKey(ctx context.Context, accountID, id string) error {
 	if !ok1 || !ok2 {
 		return notFound("app key")
 	}
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	return db.update(ctx, func(tx kvTx) error {
 		index := tx.Bucket(bAccountAppKeys)
 		ik := join(acc[:], kid[:])
 		hash := index.Get(ik)
@@ -102,7 +100,7 @@ func (db *DB) DeleteAppKey(ctx context.Context, accountID, id string) error {
 
 // TouchAppKey records when a key was last used.
 func (db *DB) TouchAppKey(ctx context.Context, hash string, at time.Time) error {
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	return db.update(ctx, func(tx kvTx) error {
 		var r appKeyRecord
 		found, err := getJSON(tx.Bucket(bAppKeys), []byte(hash), &r)
 		if err != nil || !found {
@@ -113,7 +111,7 @@ func (db *DB) TouchAppKey(ctx context.Context, hash string, at time.Time) error 
 	})
 }
 
-func getAppKey(tx *bolt.Tx, hash string) (catalog.AppKey, error) {
+func getAppKey(tx kvTx, hash string) (catalog.AppKey, error) {
 	if hash == "" || len(hash) > maxTokenHashLen {
 		return catalog.AppKey{}, notFound("app key")
 	}

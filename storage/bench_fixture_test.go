@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -9,8 +10,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/weigong/weigong/catalog"
 )
@@ -23,15 +22,15 @@ var (
 	benchOnce sync.Once
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
+// closeBenchDBs closes the benchmark databases and removes their files;
+// TestMain (engine_test.go) calls it after the run.
+func closeBenchDBs() {
 	for _, db := range benchDBs {
 		db.Close()
 	}
 	if benchDir != "" {
 		os.RemoveAll(benchDir)
 	}
-	os.Exit(code)
 }
 
 // openBenchDB opens a new database file in the benchmark directory.
@@ -107,7 +106,7 @@ func loadFeedFixture(b *testing.B) *feedFixture {
 func (f *feedFixture) build() error {
 	clock := base.Add(-fixSpan)
 	f.db.now = func() time.Time { return clock }
-	err := f.db.bolt.Update(func(tx *bolt.Tx) error {
+	err := f.db.kv.update(context.Background(), func(tx kvTx) error {
 		for i := range fixSuppliers {
 			id := idAt(base.Add(-fixSpan))
 			f.suppliers = append(f.suppliers, id)
@@ -154,7 +153,7 @@ func (f *feedFixture) buildCards(clock *time.Time) error {
 	}
 	slices.SortFunc(posts, func(a, b post) int { return a.at.Compare(b.at) })
 	for start := 0; start < len(posts); start += fixBatch {
-		err := f.db.bolt.Update(func(tx *bolt.Tx) error {
+		err := f.db.kv.update(context.Background(), func(tx kvTx) error {
 			for _, p := range posts[start:min(start+fixBatch, len(posts))] {
 				*clock = p.at
 				if _, err := f.db.saveCard(tx, benchCard(p.supplier, idAt(p.at), p.at), catalog.CardPublished); err != nil {

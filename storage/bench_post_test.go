@@ -2,11 +2,10 @@ package storage
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"sync"
 	"testing"
-
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/weigong/weigong/catalog"
 )
@@ -38,7 +37,7 @@ func loadPostFixture(b *testing.B, n int) *postFixture {
 	s := mustSupplier(b, f.db, "poster")
 	f.supplier = s.ID
 	for start := 0; start < n || start == 0; start += fixBatch {
-		err := f.db.bolt.Update(func(tx *bolt.Tx) error {
+		err := f.db.kv.update(context.Background(), func(tx kvTx) error {
 			if _, err := tx.CreateBucketIfNotExists(bInbox); err != nil {
 				return err
 			}
@@ -81,7 +80,7 @@ func BenchmarkFanOutWrite(b *testing.B) {
 		b.Run(fmt.Sprintf("followers=%d", n), func(b *testing.B) {
 			f := loadPostFixture(b, n)
 			for b.Loop() {
-				err := f.db.bolt.Update(func(tx *bolt.Tx) error {
+				err := f.db.kv.update(context.Background(), func(tx kvTx) error {
 					c := benchCard(f.supplier, newID(), base)
 					if _, err := f.db.saveCard(tx, c, catalog.CardPublished); err != nil {
 						return err
@@ -97,7 +96,7 @@ func BenchmarkFanOutWrite(b *testing.B) {
 }
 
 // fanOut writes the card into the inbox of every active follower.
-func fanOut(tx *bolt.Tx, supplierID, cardID string) error {
+func fanOut(tx kvTx, supplierID, cardID string) error {
 	sup, card := idBytes(supplierID), idBytes(cardID)
 	prefix := join(sup, []byte{stateCodes[catalog.StateActive]})
 	inbox := tx.Bucket(bInbox)

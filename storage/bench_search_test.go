@@ -68,7 +68,7 @@ func (f *searchFixture) build() error {
 	}
 	var posts []post
 	rng := rand.New(rand.NewPCG(7, 8))
-	err := f.db.bolt.Update(func(tx *bolt.Tx) error {
+	err := f.db.kv.update(context.Background(), func(tx kvTx) error {
 		k, _ := parseID(f.searcher.ID)
 		if err := putAccount(tx, k[:], f.searcher, ""); err != nil {
 			return err
@@ -101,7 +101,7 @@ func (f *searchFixture) build() error {
 	slices.SortFunc(posts, func(a, b post) int { return a.at.Compare(b.at) })
 	text := searchcorpus.New(1)
 	for start := 0; start < len(posts); start += fixBatch {
-		err := f.db.bolt.Update(func(tx *bolt.Tx) error {
+		err := f.db.kv.update(context.Background(), func(tx kvTx) error {
 			for _, p := range posts[start:min(start+fixBatch, len(posts))] {
 				c := benchCard(p.supplier, idAt(p.at), p.at)
 				t := text.Card()

@@ -1,12 +1,11 @@
 package storage
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
 	"testing"
-
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/weigong/weigong/catalog"
 )
@@ -126,24 +125,24 @@ func BenchmarkHybridCost(b *testing.B) {
 	nobody := sources{distributor: [idLen]byte{1}, suppliers: newSupplierSet([]string{newID()})}
 	everyone := sources{distributor: [idLen]byte{1}, suppliers: newSupplierSet(f.suppliers)}
 	everyone.suppliers.sortedKeys() // sorting is per request, not per seek
-	run := func(name string, per float64, unit string, fn func(tx *bolt.Tx)) {
+	run := func(name string, per float64, unit string, fn func(tx kvTx)) {
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
-				f.db.bolt.View(func(tx *bolt.Tx) error { fn(tx); return nil })
+				f.db.kv.view(context.Background(), func(tx kvTx) error { fn(tx); return nil })
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/per, unit)
 		})
 	}
-	run("log-entry", entries, "ns/entry", func(tx *bolt.Tx) {
+	run("log-entry", entries, "ns/entry", func(tx kvTx) {
 		scanLog(tx, nobody, info.Last-entries, replayLimit, entries)
 	})
-	run("log-source", nSources, "ns/source", func(tx *bolt.Tx) {
+	run("log-source", nSources, "ns/source", func(tx kvTx) {
 		mergeLog(tx, everyone, info.Last, replayLimit)
 	})
-	run("timeline-entry", entries, "ns/entry", func(tx *bolt.Tx) {
+	run("timeline-entry", entries, "ns/entry", func(tx kvTx) {
 		scanTimeline(tx, nobody.suppliers, maxID, feedLimit, entries)
 	})
-	run("timeline-source", nSources, "ns/source", func(tx *bolt.Tx) {
+	run("timeline-source", nSources, "ns/source", func(tx kvTx) {
 		mergeSupplierCards(tx, everyone.suppliers, idBytes(idAt(base.Add(-fixSpan))), feedLimit)
 	})
 }

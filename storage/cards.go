@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/weigong/weigong/catalog"
 )
 
@@ -25,7 +23,7 @@ func (db *DB) SaveCard(ctx context.Context, c catalog.Card, kind catalog.ChangeK
 // saveCard writes a card, keeps the live-card indexes and the search index
 // in step and appends a change of the given kind. The change carries the card as written and
 // what a frame needs of its supplier, never the whole account.
-func (db *DB) saveCard(tx *bolt.Tx, c catalog.Card, kind catalog.ChangeKind) (catalog.Change, error) {
+func (db *DB) saveCard(tx kvTx, c catalog.Card, kind catalog.ChangeKind) (catalog.Change, error) {
 	key, ok := parseID(c.ID)
 	if !ok {
 		return catalog.Change{}, fmt.Errorf("storage: card ID %q is not a UUID", c.ID)
@@ -71,7 +69,7 @@ func (db *DB) saveCard(tx *bolt.Tx, c catalog.Card, kind catalog.ChangeKind) (ca
 // published once, only an existing card is updated, released or withdrawn,
 // and a card never moves to another supplier. It returns the card as it
 // was (nil for a new one).
-func checkCardWrite(tx *bolt.Tx, key []byte, c catalog.Card, kind catalog.ChangeKind) (*catalog.Card, error) {
+func checkCardWrite(tx kvTx, key []byte, c catalog.Card, kind catalog.ChangeKind) (*catalog.Card, error) {
 	old, err := getCard(tx, key)
 	found := err == nil
 	switch {
@@ -93,7 +91,7 @@ func checkCardWrite(tx *bolt.Tx, key []byte, c catalog.Card, kind catalog.Change
 
 // indexRelease keeps a card in the releaser's agenda while it waits for
 // its early-access window to end.
-func indexRelease(tx *bolt.Tx, key []byte, old *catalog.Card, c catalog.Card) error {
+func indexRelease(tx kvTx, key []byte, old *catalog.Card, c catalog.Card) error {
 	b, err := tx.CreateBucketIfNotExists(bCardRelease)
 	if err != nil {
 		return err
@@ -119,7 +117,7 @@ func (db *DB) DueReleases(ctx context.Context, now time.Time, limit int) ([]stri
 func (db *DB) NextRelease(ctx context.Context) (time.Time, bool, error) {
 	var next time.Time
 	var found bool
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		if b := tx.Bucket(bCardRelease); b != nil {
 			if k, _ := b.Cursor().First(); k != nil {
 				next, found = fromNanos(k[:8]), true
@@ -133,7 +131,7 @@ func (db *DB) NextRelease(ctx context.Context) (time.Time, bool, error) {
 // putCard stores the card and adds it to, or removes it from, the two
 // live-card indexes: withdrawn cards stay readable but leave feeds. The
 // cost is the same whatever the number of followers.
-func putCard(tx *bolt.Tx, key, supplier []byte, c catalog.Card) error {
+func putCard(tx kvTx, key, supplier []byte, c catalog.Card) error {
 	if err := tx.Bucket(bCards).Put(key, encodeCard(c)); err != nil {
 		return err
 	}
@@ -170,7 +168,7 @@ func (db *DB) Card(ctx context.Context, id string) (catalog.Card, error) {
 		return catalog.Card{}, notFound("card")
 	}
 	var c catalog.Card
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		var err error
 		c, err = getCard(tx, key[:])
 		return err
@@ -178,7 +176,7 @@ func (db *DB) Card(ctx context.Context, id string) (catalog.Card, error) {
 	return c, err
 }
 
-func getCard(tx *bolt.Tx, key []byte) (catalog.Card, error) {
+func getCard(tx kvTx, key []byte) (catalog.Card, error) {
 	raw := tx.Bucket(bCards).Get(key)
 	if raw == nil {
 		return catalog.Card{}, notFound("card")

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/weigong/weigong/catalog"
 	"github.com/weigong/weigong/feed"
 )
@@ -33,7 +31,7 @@ func (db *DB) notify() {
 // a time and rolls the bucket sequence back with a failed transaction, so
 // Seqs become visible in order and without gaps: a reader that has seen
 // Seq n has seen every Seq below it.
-func appendChange(tx *bolt.Tx, r changeRecord) (uint64, error) {
+func appendChange(tx kvTx, r changeRecord) (uint64, error) {
 	log := tx.Bucket(bChanges)
 	seq, err := log.NextSequence()
 	if err != nil {
@@ -47,8 +45,16 @@ func appendChange(tx *bolt.Tx, r changeRecord) (uint64, error) {
 			return 0, err
 		}
 	}
+	if n, ok := tx.(changeAnnouncer); ok {
+		n.changesAppended()
+	}
 	return seq, nil
 }
+
+// changeAnnouncer is a transaction that tells other processes of the
+// changes it commits (PostgreSQL's NOTIFY; bbolt has one process and
+// needs none).
+type changeAnnouncer interface{ changesAppended() }
 
 // indexEntry is where a change is indexed: a bucket and the owner whose
 // key prefix it goes under.
@@ -78,7 +84,7 @@ func changeIndexes(kind catalog.ChangeKind, supplier, subject, party []byte) []i
 // random ID that tells cursors of this database from any other's.
 func (db *DB) Log(ctx context.Context) (feed.LogInfo, error) {
 	info := feed.LogInfo{ID: db.logID}
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		info.Last = tx.Bucket(bChanges).Sequence()
 		info.Horizon = horizon(tx)
 		return nil
@@ -87,7 +93,7 @@ func (db *DB) Log(ctx context.Context) (feed.LogInfo, error) {
 }
 
 // horizon is the highest pruned Seq, 0 before any pruning.
-func horizon(tx *bolt.Tx) uint64 {
+func horizon(tx kvTx) uint64 {
 	b := tx.Bucket(bMeta).Get(keyHorizon)
 	if len(b) != 8 {
 		return 0

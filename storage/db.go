@@ -1,12 +1,15 @@
 // Package storage implements every store of the catalog and feed packages
-// on bbolt: one file, ACID transactions, one writer at a time and many
-// readers. Values are copied out of transactions before they end. Each
+// on bbolt (Open: one file, one process) or PostgreSQL (OpenPostgres: one
+// database, several nodes), through one ordered key-value interface with
+// bbolt's semantics (kv.go, pg.go): ACID transactions, one writer at a time
+// and many readers. Values are copied out of transactions before they end. Each
 // use case is one unit of work (unit.go); its changes go to the change log
 // in the same transaction, and tailers of the log (feed.Tailer) hand them
 // on after commit, off the write path.
 package storage
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -37,10 +40,18 @@ var (
 // process on the same file fails with a clear error instead of hanging.
 const lockTimeout = 2 * time.Second
 
-// DB is the bbolt database behind every store.
+// DB is the database behind every store, on either engine.
 type DB struct {
-	bolt  *bolt.DB
-	logID string
+	kv kvEngine
+	// bolt is the bbolt file for the bbolt-only maintenance (Check,
+	// Backup); nil on PostgreSQL.
+	bolt *bolt.DB
+	// pgURL is the PostgreSQL database's URL, for the connections of its
+	// own that the change listener and leases hold; "" on bbolt.
+	pgURL string
+	// stopListener stops the PostgreSQL change listener; nil on bbolt.
+	stopListener func()
+	logID        string
 
 	// sealer encrypts consignees; nil until UseSecretKey.
 	sealer *sealer
@@ -68,8 +79,9 @@ func Open(path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage: opening %s: %w", path, err)
 	}
-	db := &DB{bolt: b, now: func() time.Time { return time.Now().UTC() }, changed: make(chan struct{})}
-	if err := b.Update(db.init); err != nil {
+	db := newDB((*boltEngine)(b))
+	db.bolt = b
+	if err := db.kv.update(context.Background(), db.init); err != nil {
 		b.Close()
 		return nil, fmt.Errorf("storage: initialising %s: %w", path, err)
 	}
@@ -80,8 +92,13 @@ func Open(path string) (*DB, error) {
 	return db, nil
 }
 
+// newDB is a DB over engine, before init.
+func newDB(engine kvEngine) *DB {
+	return &DB{kv: engine, now: func() time.Time { return time.Now().UTC() }, changed: make(chan struct{})}
+}
+
 // init creates any missing bucket and the log ID.
-func (db *DB) init(tx *bolt.Tx) error {
+func (db *DB) init(tx kvTx) error {
 	for _, name := range allBuckets {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return err
@@ -105,13 +122,20 @@ func (db *DB) init(tx *bolt.Tx) error {
 // retention without waiting a month.
 func (db *DB) SetClock(now func() time.Time) { db.now = now }
 
-// Close closes the database file, waiting for open transactions to end.
+// Close closes the database, waiting for open transactions to end.
 func (db *DB) Close() error {
-	return db.bolt.Close()
+	if db.stopListener != nil {
+		db.stopListener()
+	}
+	return db.kv.close()
 }
 
 // Check verifies the file's internal consistency (pages, freelist, keys).
+// On PostgreSQL it returns errNotBolt.
 func (db *DB) Check() error {
+	if db.bolt == nil {
+		return errNotBolt
+	}
 	return db.bolt.View(func(tx *bolt.Tx) error {
 		var errs []error
 		for err := range tx.Check() {
@@ -125,7 +149,11 @@ func (db *DB) Check() error {
 
 // Backup writes a consistent copy of the whole database to w while writers
 // carry on, and returns the number of bytes written.
+// On PostgreSQL it returns errNotBolt: use pg_dump.
 func (db *DB) Backup(w io.Writer) (int64, error) {
+	if db.bolt == nil {
+		return 0, errNotBolt
+	}
 	var n int64
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		var err error

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // An expiry index lets a sweep delete old records in time order, touching
@@ -23,7 +21,7 @@ const sweepBatch = 1000
 
 // sweepBefore deletes up to sweepBatch records whose index time is before
 // cutoff, from the primary bucket and the index, and returns how many.
-func sweepBefore(tx *bolt.Tx, primary, index []byte, cutoff time.Time) (int, error) {
+func sweepBefore(tx kvTx, primary, index []byte, cutoff time.Time) (int, error) {
 	limit := nanos(cutoff)
 	var keys [][]byte
 	c := tx.Bucket(index).Cursor()
@@ -52,7 +50,7 @@ func (db *DB) sweep(ctx context.Context, primary, index []byte, cutoff time.Time
 	total := 0
 	for {
 		var n int
-		err := db.update(ctx, func(tx *bolt.Tx) error {
+		err := db.update(ctx, func(tx kvTx) error {
 			var err error
 			n, err = sweepBefore(tx, primary, index, cutoff)
 			return err

@@ -3,8 +3,6 @@ package storage
 import (
 	"context"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/weigong/weigong/catalog"
 )
 
@@ -41,7 +39,7 @@ func (db *DB) SupplierCards(ctx context.Context, supplierID, before string, limi
 // newest first, and loads them, in one read transaction.
 func (db *DB) newestCards(ctx context.Context, suppliers *supplierSet, bound []byte, limit int) ([]catalog.Card, error) {
 	var cards []catalog.Card
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		keys := db.readTimeline(tx, suppliers, bound, limit)
 		cards = make([]catalog.Card, 0, len(keys))
 		for _, k := range keys {

@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/weigong/weigong/catalog"
 )
 
@@ -18,7 +16,7 @@ func (db *DB) Following(ctx context.Context, distributorID string) ([]catalog.Fo
 		return nil, notFound("distributor")
 	}
 	var follows []catalog.Follow
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		// The index value is a copy of the follow record, so a feed read
 		// gets every follow in one prefix scan; index entries written
 		// without one fall back to a lookup in bFollows.
@@ -65,7 +63,7 @@ func (db *DB) Followers(ctx context.Context, supplierID string, state catalog.Fo
 	}
 	var follows []catalog.Follow
 	var next string
-	err = db.view(ctx, func(tx *bolt.Tx) error {
+	err = db.view(ctx, func(tx kvTx) error {
 		s := newStream(tx.Bucket(bFollowers), join(sup[:], []byte{code}), true)
 		s.seekBelow(bound)
 		suffixes := merge([]*stream{s}, limit)

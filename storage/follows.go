@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/weigong/weigong/catalog"
 )
 
@@ -35,7 +33,7 @@ func (db *DB) Follow(ctx context.Context, supplierID, distributorID string) (cat
 		return catalog.Follow{}, notFound("follow")
 	}
 	var f catalog.Follow
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		r, found, err := getFollow(tx, sup[:], dist[:])
 		if !found {
 			return orNotFound(err, "follow")
@@ -60,7 +58,7 @@ func (db *DB) SaveFollow(ctx context.Context, f catalog.Follow) (catalog.Change,
 
 // saveFollow stores f, or deletes it when f.State is StateNone, keeps both
 // indexes in step and appends a follow.changed change.
-func (db *DB) saveFollow(tx *bolt.Tx, f catalog.Follow) (catalog.Change, error) {
+func (db *DB) saveFollow(tx kvTx, f catalog.Follow) (catalog.Change, error) {
 	sup, ok1 := parseID(f.SupplierID)
 	dist, ok2 := parseID(f.DistributorID)
 	if !ok1 || !ok2 {
@@ -92,7 +90,7 @@ func (db *DB) saveFollow(tx *bolt.Tx, f catalog.Follow) (catalog.Change, error) 
 	return catalog.Change{Seq: seq, Kind: catalog.FollowChanged, SupplierID: f.SupplierID, At: at, Follow: &f}, err
 }
 
-func getFollow(tx *bolt.Tx, sup, dist []byte) (followRecord, bool, error) {
+func getFollow(tx kvTx, sup, dist []byte) (followRecord, bool, error) {
 	raw := tx.Bucket(bFollows).Get(join(sup, dist))
 	if raw == nil {
 		return followRecord{}, false, nil
@@ -102,7 +100,7 @@ func getFollow(tx *bolt.Tx, sup, dist []byte) (followRecord, bool, error) {
 }
 
 // putFollow writes a follow and its entries in both indexes.
-func putFollow(tx *bolt.Tx, sup, dist []byte, f catalog.Follow) error {
+func putFollow(tx kvTx, sup, dist []byte, f catalog.Follow) error {
 	r := followRecord{State: string(f.State), Level: f.Level, Since: f.Since, Version: f.Version,
 		ManualLevel: f.ManualLevel, EarnedLevel: f.EarnedLevel}
 	record := encodeFollow(r)
@@ -126,7 +124,7 @@ func putFollow(tx *bolt.Tx, sup, dist []byte, f catalog.Follow) error {
 }
 
 // deleteFollow removes a follow and its entries in both indexes.
-func deleteFollow(tx *bolt.Tx, sup, dist []byte, old followRecord) error {
+func deleteFollow(tx kvTx, sup, dist []byte, old followRecord) error {
 	if b := tx.Bucket(bEarnedLevels); b != nil {
 		if err := b.Delete(join(sup, dist)); err != nil {
 			return err

@@ -25,9 +25,13 @@ func mustOpen(t testing.TB) *DB {
 }
 
 // mustOpenAt opens the database at path with the same cleanup; closing it
-// earlier (to reopen) is allowed.
+// earlier (to reopen) is allowed. On the PostgreSQL run (engine_test.go)
+// path names a fresh database, the same one each time the test opens it.
 func mustOpenAt(t testing.TB, path string) *DB {
 	t.Helper()
+	if onPostgres {
+		return mustOpenPostgres(t, path)
+	}
 	db, err := Open(path)
 	if err != nil {
 		t.Fatalf("Open: %v", err)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/weigong/weigong/catalog"
 )
 
@@ -29,7 +27,7 @@ func idempotencyKey(accountID, key string) ([]byte, error) {
 // getIdempotencyRecord returns the record of accountID's key, if any.
 // Callers judge its age by CreatedAt: a record past its window may still
 // be here until the next prune.
-func getIdempotencyRecord(tx *bolt.Tx, accountID, key string) (catalog.IdempotencyRecord, bool, error) {
+func getIdempotencyRecord(tx kvTx, accountID, key string) (catalog.IdempotencyRecord, bool, error) {
 	k, err := idempotencyKey(accountID, key)
 	if err != nil {
 		return catalog.IdempotencyRecord{}, false, err
@@ -44,7 +42,7 @@ func getIdempotencyRecord(tx *bolt.Tx, accountID, key string) (catalog.Idempoten
 
 // putIdempotencyRecord stores the record of accountID's key, replacing an
 // older one (which the caller has judged expired) and its expiry entry.
-func putIdempotencyRecord(tx *bolt.Tx, accountID, key string, rec catalog.IdempotencyRecord) error {
+func putIdempotencyRecord(tx kvTx, accountID, key string, rec catalog.IdempotencyRecord) error {
 	k, err := idempotencyKey(accountID, key)
 	if err != nil {
 		return err

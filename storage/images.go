@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/weigong/weigong/catalog"
 )
 
@@ -34,7 +32,7 @@ func (db *DB) CreateImage(ctx context.Context, img catalog.Image) error {
 	return db.Update(ctx, func(tx catalog.Tx) error { return tx.CreateImage(img) })
 }
 
-func createImage(tx *bolt.Tx, img catalog.Image) error {
+func createImage(tx kvTx, img catalog.Image) error {
 	key, ok := parseID(img.ID)
 	if !ok {
 		return fmt.Errorf("storage: image ID %q is not a UUID", img.ID)
@@ -47,7 +45,7 @@ func createImage(tx *bolt.Tx, img catalog.Image) error {
 }
 
 // getImage loads an image's metadata inside tx.
-func getImage(tx *bolt.Tx, key []byte) (catalog.Image, error) {
+func getImage(tx kvTx, key []byte) (catalog.Image, error) {
 	var r imageRecord
 	found, err := getJSON(tx.Bucket(bImages), key, &r)
 	if !found || err != nil {

@@ -3,21 +3,19 @@ package storage
 import (
 	"bytes"
 	"container/heap"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // A stream walks the keys under one prefix of a bucket in one direction.
 // Feeds and replays are k-way merges of streams, one per followed source,
 // all read in one transaction so that the result is a consistent snapshot.
 type stream struct {
-	c      *bolt.Cursor
+	c      kvCursor
 	prefix []byte
 	suffix []byte // the current key without its prefix; nil once exhausted
 	desc   bool
 }
 
-func newStream(b *bolt.Bucket, prefix []byte, desc bool) *stream {
+func newStream(b kvBucket, prefix []byte, desc bool) *stream {
 	return &stream{c: b.Cursor(), prefix: prefix, desc: desc}
 }
 

@@ -5,8 +5,6 @@ import (
 	"context"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/weigong/weigong/catalog"
 )
 
@@ -20,7 +18,7 @@ var (
 
 // markDirty notes, inside an order's or after-sale's transaction, that
 // the supplier's figures must be measured again.
-func markDirty(tx *bolt.Tx, supplier []byte) error {
+func markDirty(tx kvTx, supplier []byte) error {
 	b, err := tx.CreateBucketIfNotExists(bMetricsDirty)
 	if err != nil {
 		return err
@@ -94,7 +92,7 @@ func (t *tx) SaveMetrics(supplierID string, m catalog.Metrics) error {
 func (db *DB) SuppliersToMeasure(ctx context.Context, all bool) ([]string, error) {
 	seen := map[string]bool{}
 	var out []string
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		buckets := [][]byte{bMetricsDirty}
 		if all {
 			buckets = append(buckets, bSupplierMetrics)

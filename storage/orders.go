@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/weigong/weigong/catalog"
 )
 
@@ -113,7 +111,7 @@ func (db *DB) decodeOrder(id string, r orderRecord, whole bool) (catalog.Order, 
 	return o, json.Unmarshal(plain, &o.Consignee)
 }
 
-func getOrderRecord(tx *bolt.Tx, key []byte) (orderRecord, bool, error) {
+func getOrderRecord(tx kvTx, key []byte) (orderRecord, bool, error) {
 	var r orderRecord
 	b := tx.Bucket(bOrders)
 	if b == nil {
@@ -231,8 +229,8 @@ func dueKey(due time.Time, key []byte) []byte { return join(nanos(due), key) }
 
 // createBuckets returns the named buckets, creating any that databases
 // made before orders existed lack.
-func createBuckets(tx *bolt.Tx, names ...[]byte) ([]*bolt.Bucket, error) {
-	out := make([]*bolt.Bucket, len(names))
+func createBuckets(tx kvTx, names ...[]byte) ([]kvBucket, error) {
+	out := make([]kvBucket, len(names))
 	for i, name := range names {
 		b, err := tx.CreateBucketIfNotExists(name)
 		if err != nil {
@@ -247,7 +245,7 @@ func createBuckets(tx *bolt.Tx, names ...[]byte) ([]*bolt.Bucket, error) {
 // masked, in one state or all; the cursor is the last order's ID.
 func (db *DB) AccountOrders(ctx context.Context, accountID string, state catalog.OrderState, before string, limit int) ([]catalog.Order, string, error) {
 	var out []catalog.Order
-	next, err := db.pageAccount(ctx, bAccountOrders, accountID, string(state), before, limit, func(tx *bolt.Tx, id []byte) error {
+	next, err := db.pageAccount(ctx, bAccountOrders, accountID, string(state), before, limit, func(tx kvTx, id []byte) error {
 		r, found, err := getOrderRecord(tx, id)
 		if !found || err != nil {
 			return orNotFound(err, "order")
@@ -262,7 +260,7 @@ func (db *DB) AccountOrders(ctx context.Context, accountID string, state catalog
 // pageAccount walks an account's index (account + ID → state) newest
 // first from before, keeping entries in state ("" for any), and calls load
 // for up to limit of them. It returns the next page's cursor.
-func (db *DB) pageAccount(ctx context.Context, index []byte, accountID, state, before string, limit int, load func(tx *bolt.Tx, id []byte) error) (string, error) {
+func (db *DB) pageAccount(ctx context.Context, index []byte, accountID, state, before string, limit int, load func(tx kvTx, id []byte) error) (string, error) {
 	acct, ok := parseID(accountID)
 	if !ok {
 		return "", nil
@@ -276,7 +274,7 @@ func (db *DB) pageAccount(ctx context.Context, index []byte, accountID, state, b
 		start = join(acct[:], b[:])
 	}
 	next := ""
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		b := tx.Bucket(index)
 		if b == nil {
 			return nil
@@ -315,7 +313,7 @@ func (db *DB) DueAfterSales(ctx context.Context, now time.Time, limit int) ([]st
 
 func (db *DB) due(ctx context.Context, index []byte, now time.Time, limit int) ([]string, error) {
 	var ids []string
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		b := tx.Bucket(index)
 		if b == nil {
 			return nil
@@ -360,7 +358,7 @@ func (t *tx) CompletedSpend(supplierID, distributorID string, since time.Time) (
 // holds an earned level, for the sweep to reassess.
 func (db *DB) EarnedLevelFollows(ctx context.Context) ([][2]string, error) {
 	var out [][2]string
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		b := tx.Bucket(bEarnedLevels)
 		if b == nil {
 			return nil

@@ -3,8 +3,6 @@ package storage
 import (
 	"context"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // DefaultChangeRetention is how long changes stay replayable. A client away
@@ -21,7 +19,7 @@ func (db *DB) PruneChanges(ctx context.Context, olderThan time.Time) (int, error
 	total := 0
 	for {
 		var n int
-		err := db.update(ctx, func(tx *bolt.Tx) error {
+		err := db.update(ctx, func(tx kvTx) error {
 			var err error
 			n, err = pruneChanges(tx, olderThan)
 			return err
@@ -36,7 +34,7 @@ func (db *DB) PruneChanges(ctx context.Context, olderThan time.Time) (int, error
 // pruneChanges deletes up to sweepBatch of the oldest changes recorded
 // before olderThan. It stops at the first newer one, so the pruned part of
 // the log is always a prefix and the horizon describes it exactly.
-func pruneChanges(tx *bolt.Tx, olderThan time.Time) (int, error) {
+func pruneChanges(tx kvTx, olderThan time.Time) (int, error) {
 	type doomed struct{ seq, rec []byte }
 	var batch []doomed
 	c := tx.Bucket(bChanges).Cursor()

@@ -73,6 +73,7 @@ func checkEqual(t *testing.T, what string, got, want any) {
 // Ensure that a second Open of a file in use fails, within the lock
 // timeout, with an error that says why.
 func TestOpen_Locked(t *testing.T) {
+	skipOnPostgres(t, "bbolt's file lock")
 	path := filepath.Join(t.TempDir(), "weigong.db")
 	mustOpenAt(t, path)
 	start := time.Now()
@@ -87,6 +88,7 @@ func TestOpen_Locked(t *testing.T) {
 
 // Ensure that a hot backup is a consistent database holding the data.
 func TestDB_Backup(t *testing.T) {
+	skipOnPostgres(t, "bbolt's hot backup (TestPostgres_BboltOnly covers the answer there)")
 	db := mustOpen(t)
 	s := mustSupplier(t, db, "factory")
 	c := mustPublish(t, db, s.ID, newID())

@@ -3,8 +3,6 @@ package storage
 import (
 	"context"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/weigong/weigong/catalog"
 )
 
@@ -22,7 +20,7 @@ func (db *DB) Changes(ctx context.Context, distributorID string, supplierIDs []s
 	}
 	src := sources{distributor: dist, suppliers: newSupplierSet(supplierIDs)}
 	var changes []catalog.Change
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		last := tx.Bucket(bChanges).Sequence()
 		if after >= last {
 			return nil
@@ -52,7 +50,7 @@ type logEntry struct {
 
 // resolve turns log entries into changes, loading each card and supplier
 // once however many of the entries mention it.
-func resolve(tx *bolt.Tx, entries []logEntry) ([]catalog.Change, error) {
+func resolve(tx kvTx, entries []logEntry) ([]catalog.Change, error) {
 	cards := map[[idLen]byte]catalog.Card{}
 	publishers := map[[idLen]byte]*catalog.Publisher{}
 	out := make([]catalog.Change, 0, len(entries))
@@ -112,7 +110,7 @@ func cached[T any](m map[[idLen]byte]T, key [idLen]byte, load func([]byte) (T, e
 // the order (consignee masked) with its parties, the after-sale case, or
 // the distributor asking to follow. What was purged since resolves to
 // nothing more than the IDs.
-func resolveAccountChange(tx *bolt.Tx, ch *catalog.Change, r changeRecord) error {
+func resolveAccountChange(tx kvTx, ch *catalog.Change, r changeRecord) error {
 	if r.party != noParty {
 		ch.DistributorID = formatID(r.party[:])
 	}

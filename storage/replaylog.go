@@ -3,14 +3,12 @@ package storage
 import (
 	"bytes"
 	"fmt"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // readLog reads up to limit entries after after for src: a budgeted scan
 // of the global log, then a merge of the per-source indexes for whatever
 // the scan did not reach (hybrid.go).
-func (db *DB) readLog(tx *bolt.Tx, src sources, after uint64, limit int) ([]logEntry, error) {
+func (db *DB) readLog(tx kvTx, src sources, after uint64, limit int) ([]logEntry, error) {
 	budget := db.replayBudget(src.suppliers.len() + 1)
 	entries, next, done, err := scanLog(tx, src, after, limit, budget)
 	if err != nil || done {
@@ -24,7 +22,7 @@ func (db *DB) readLog(tx *bolt.Tx, src sources, after uint64, limit int) ([]logE
 // that concern src, reaches the end of the log (done either way), or has
 // walked budget entries; next is the last Seq it walked. It tests each
 // record's raw bytes, so skipped entries cost no decoding or allocation.
-func scanLog(tx *bolt.Tx, src sources, after uint64, limit int, budget uint64) (entries []logEntry, next uint64, done bool, err error) {
+func scanLog(tx kvTx, src sources, after uint64, limit int, budget uint64) (entries []logEntry, next uint64, done bool, err error) {
 	if budget == 0 {
 		return nil, after, false, nil
 	}
@@ -66,7 +64,7 @@ func concerns(v []byte, src sources) bool {
 
 // mergeLog seeks each source's index to after+1 and merges them in Seq
 // order, then reads up to limit records from the global log.
-func mergeLog(tx *bolt.Tx, src sources, after uint64, limit int) ([]logEntry, error) {
+func mergeLog(tx kvTx, src sources, after uint64, limit int) ([]logEntry, error) {
 	from := u64(after + 1)
 	keys := src.suppliers.sortedKeys()
 	streams := make([]*stream, 0, len(keys)+1)

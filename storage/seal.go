@@ -1,13 +1,12 @@
 package storage
 
 import (
+	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
 	"errors"
 	"fmt"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // SecretKeyLen is the length of the key that encrypts personal data at
@@ -75,7 +74,7 @@ func (db *DB) UseSecretKey(key []byte) error {
 	if err != nil {
 		return err
 	}
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.kv.update(context.Background(), func(tx kvTx) error {
 		meta := tx.Bucket(bMeta)
 		if check := meta.Get(keyCheckKey); check != nil {
 			if plain, err := s.open(check, keyCheckKey); err != nil || string(plain) != string(keyCheckPlain) {
@@ -100,7 +99,7 @@ func (db *DB) UseSecretKey(key []byte) error {
 // silently making a new key that opens nothing.
 func (db *DB) HasSecretKeyCheck() (bool, error) {
 	var found bool
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.kv.view(context.Background(), func(tx kvTx) error {
 		found = tx.Bucket(bMeta).Get(keyCheckKey) != nil
 		return nil
 	})

@@ -5,8 +5,6 @@ import (
 	"container/heap"
 	"context"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/weigong/weigong/catalog"
 )
 
@@ -32,7 +30,7 @@ func (db *DB) SearchCards(ctx context.Context, q catalog.CardSearch) ([]catalog.
 	}
 	var found []catalog.FoundCard
 	next := ""
-	err = db.view(ctx, func(tx *bolt.Tx) error {
+	err = db.view(ctx, func(tx kvTx) error {
 		h := searchHeads(tx, newSupplierSet(q.SupplierIDs), q.Tokens, bound)
 		suppliers := map[string]*catalog.Publisher{}
 		var last []byte
@@ -67,7 +65,7 @@ func (db *DB) SearchCards(ctx context.Context, q catalog.CardSearch) ([]catalog.
 
 // loadCandidate loads a candidate card and its supplier (once per search).
 // The supplier is nil when the card is gone or withdrawn: not a match.
-func loadCandidate(tx *bolt.Tx, suppliers map[string]*catalog.Publisher, id []byte) (catalog.Card, *catalog.Publisher, error) {
+func loadCandidate(tx kvTx, suppliers map[string]*catalog.Publisher, id []byte) (catalog.Card, *catalog.Publisher, error) {
 	c, err := getCard(tx, id)
 	if catalog.ErrorCode(err) == catalog.NotFound || (err == nil && c.Withdrawn) {
 		return c, nil, nil
@@ -90,7 +88,7 @@ func loadCandidate(tx *bolt.Tx, suppliers map[string]*catalog.Publisher, id []by
 
 // searchHeads positions one matcher per supplier on its newest candidate
 // strictly below bound and returns those that have one, as a heap.
-func searchHeads(tx *bolt.Tx, suppliers *supplierSet, tokens []string, bound []byte) matchHeap {
+func searchHeads(tx kvTx, suppliers *supplierSet, tokens []string, bound []byte) matchHeap {
 	start := predecessor(bound)
 	h := make(matchHeap, 0, suppliers.len())
 	if start == nil {
@@ -138,7 +136,7 @@ type matcher struct {
 
 // newMatcher builds the matcher of one supplier, or returns nil when one
 // of its token lists is empty (nothing can match).
-func newMatcher(tx *bolt.Tx, supplier []byte, tokens []string) *matcher {
+func newMatcher(tx kvTx, supplier []byte, tokens []string) *matcher {
 	if len(tokens) == 0 {
 		return &matcher{lists: []idList{&keyList{c: tx.Bucket(bSupplierCards).Cursor(), prefix: supplier}}}
 	}
@@ -179,7 +177,7 @@ func (m *matcher) atMost(target []byte) []byte {
 // at a time, in a read-only transaction (where stepping back is safe; see
 // bSearch). Its slices point into the transaction's memory map.
 type blockList struct {
-	c      *bolt.Cursor
+	c      kvCursor
 	prefix []byte
 	block  []byte // the IDs of the block the cursor is on; nil before the first seek
 	i      int    // the current position in block, in IDs
@@ -239,7 +237,7 @@ func (l *blockList) id(i int) []byte { return l.block[i*idLen : (i+1)*idLen] }
 // keyList walks the keys under one supplier of bSupplierCards downwards:
 // the supplier's live cards, for a search with no tokens.
 type keyList struct {
-	c      *bolt.Cursor
+	c      kvCursor
 	prefix []byte
 	cur    []byte // the current card ID; nil before the first seek
 }
@@ -269,7 +267,7 @@ func (l *keyList) atMost(target []byte) []byte {
 
 // stepBack moves c to the key before the one Seek returned (the last key
 // when Seek ran off the end of the bucket).
-func stepBack(c *bolt.Cursor, sought []byte) ([]byte, []byte) {
+func stepBack(c kvCursor, sought []byte) ([]byte, []byte) {
 	if sought == nil {
 		return c.Last()
 	}

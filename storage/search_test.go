@@ -2,14 +2,13 @@ package storage
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"maps"
 	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/weigong/weigong/catalog"
 )
@@ -21,7 +20,7 @@ import (
 func postingLists(t *testing.T, db *DB) map[string][]string {
 	t.Helper()
 	lists := map[string][]string{}
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.kv.view(context.Background(), func(tx kvTx) error {
 		b := tx.Bucket(bSearch)
 		if b == nil {
 			return nil
@@ -77,9 +76,11 @@ func equalLists(a, b map[string][]string) bool {
 // a transaction per card would spend their time in fsync.
 func saveCards(t *testing.T, db *DB, kind catalog.ChangeKind, cards ...catalog.Card) {
 	t.Helper()
-	db.bolt.NoSync = true
-	defer func() { db.bolt.NoSync = false }()
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	if db.bolt != nil {
+		db.bolt.NoSync = true
+		defer func() { db.bolt.NoSync = false }()
+	}
+	err := db.kv.update(context.Background(), func(tx kvTx) error {
 		for _, c := range cards {
 			c.Withdrawn = kind == catalog.CardWithdrawn // as Tx.SaveCard does
 			if _, err := db.saveCard(tx, c, kind); err != nil {
@@ -171,12 +172,12 @@ func TestSearchIndex_BuiltOnOpen(t *testing.T) {
 	}
 	saveCards(t, db, catalog.CardPublished, slices.Collect(maps.Values(live))...)
 	want := postingLists(t, db)
-	for name, reset := range map[string]func(tx *bolt.Tx) error{
-		"a file from before the index": func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Delete(keySearchVersion) },
-		"other token rules": func(tx *bolt.Tx) error {
+	for name, reset := range map[string]func(tx kvTx) error{
+		"a file from before the index": func(tx kvTx) error { return tx.Bucket(bMeta).Delete(keySearchVersion) },
+		"other token rules": func(tx kvTx) error {
 			return tx.Bucket(bMeta).Put(keySearchVersion, []byte("0"))
 		},
-		"a build cut short after one chunk": func(tx *bolt.Tx) error {
+		"a build cut short after one chunk": func(tx kvTx) error {
 			if err := tx.Bucket(bMeta).Delete(keySearchVersion); err != nil {
 				return err
 			}
@@ -189,7 +190,7 @@ func TestSearchIndex_BuiltOnOpen(t *testing.T) {
 	} {
 		outer := t
 		t.Run(name, func(t *testing.T) {
-			err := db.bolt.Update(func(tx *bolt.Tx) error {
+			err := db.kv.update(context.Background(), func(tx kvTx) error {
 				if err := tx.DeleteBucket(bSearch); err != nil {
 					return err
 				}

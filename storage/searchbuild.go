@@ -2,12 +2,11 @@ package storage
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
-
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/weigong/weigong/catalog"
 )
@@ -32,7 +31,7 @@ const searchBuildChunk = 2000
 // before the database is used (Open calls it, so no write can interleave).
 func (db *DB) buildSearchIndex() error {
 	var from []byte
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.kv.update(context.Background(), func(tx kvTx) error {
 		meta := tx.Bucket(bMeta)
 		if string(meta.Get(keySearchVersion)) == catalog.SearchTokensVersion {
 			return nil
@@ -41,7 +40,7 @@ func (db *DB) buildSearchIndex() error {
 			from = clone(built[1:])
 			return nil
 		}
-		if err := tx.DeleteBucket(bSearch); err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
+		if err := tx.DeleteBucket(bSearch); err != nil && !errors.Is(err, errBucketNotFound) {
 			return err
 		}
 		from = []byte{}
@@ -51,16 +50,16 @@ func (db *DB) buildSearchIndex() error {
 		return err
 	}
 	for done := false; !done; {
-		chunk := func(tx *bolt.Tx) error {
+		chunk := func(tx kvTx) error {
 			var err error
 			from, done, err = indexChunk(tx, from)
 			return err
 		}
-		if err := db.bolt.Update(chunk); err != nil {
+		if err := db.kv.update(context.Background(), chunk); err != nil {
 			return fmt.Errorf("building the search index: %w", err)
 		}
 	}
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.kv.update(context.Background(), func(tx kvTx) error {
 		meta := tx.Bucket(bMeta)
 		if err := meta.Delete(keySearchBuilt); err != nil {
 			return err
@@ -77,7 +76,7 @@ func builtMark(last []byte) []byte { return join([]byte{'+'}, last) }
 // bSupplierCards key from, and records how far it got. Keys run supplier
 // by supplier and, within one, in card order, so each list only grows at
 // its end and is written in whole blocks.
-func indexChunk(tx *bolt.Tx, from []byte) (last []byte, done bool, err error) {
+func indexChunk(tx kvTx, from []byte) (last []byte, done bool, err error) {
 	index, err := tx.CreateBucketIfNotExists(bSearch)
 	if err != nil {
 		return nil, false, err
@@ -113,7 +112,7 @@ func indexChunk(tx *bolt.Tx, from []byte) (last []byte, done bool, err error) {
 
 // appendPostings adds ids, ascending and above every ID already in the
 // list under prefix, filling the open block and sealing each one it fills.
-func appendPostings(b *bolt.Bucket, prefix []byte, ids [][]byte) error {
+func appendPostings(b kvBucket, prefix []byte, ids [][]byte) error {
 	open := join(prefix, maxID)
 	block := clone(b.Get(open))
 	for _, id := range ids {

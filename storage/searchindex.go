@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"sort"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/weigong/weigong/catalog"
 )
 
@@ -44,28 +42,67 @@ func postingPrefix(supplier []byte, token string) []byte {
 // carries and adds it to those it now carries. Both token lists are sorted
 // (catalog.SearchTokens); a write that changes no text (stock, sold out,
 // prices) touches nothing.
-func reindexCard(tx *bolt.Tx, supplier, card []byte, before, after []string) error {
+func reindexCard(tx kvTx, supplier, card []byte, before, after []string) error {
 	b, err := tx.CreateBucketIfNotExists(bSearch)
 	if err != nil {
 		return err
 	}
+	type edit struct {
+		prefix []byte
+		add    bool
+	}
+	var edits []edit
 	i, j := 0, 0
 	for i < len(before) || j < len(after) {
 		switch {
 		case j == len(after) || (i < len(before) && before[i] < after[j]):
-			err = removePosting(b, postingPrefix(supplier, before[i]), card)
+			edits = append(edits, edit{postingPrefix(supplier, before[i]), false})
 			i++
 		case i == len(before) || after[j] < before[i]:
-			err = addPosting(b, postingPrefix(supplier, after[j]), card)
+			edits = append(edits, edit{postingPrefix(supplier, after[j]), true})
 			j++
 		default:
 			i, j = i+1, j+1
+		}
+	}
+	// Each list's block is looked up before any is written: lists never
+	// share keys, so one list's writes cannot move another's block, and
+	// an engine that can answers all the lookups at once (seekAll).
+	seeks := make([][]byte, len(edits))
+	for i, e := range edits {
+		seeks[i] = join(e.prefix, card)
+	}
+	found := seekAll(b, seeks)
+	for i, e := range edits {
+		key, ids := found[i].key, found[i].value
+		if !isBlockKey(key, e.prefix) {
+			key, ids = nil, nil
+		}
+		if e.add {
+			err = addPostingIn(b, e.prefix, card, key, ids)
+		} else {
+			err = removePostingIn(b, e.prefix, card, key, ids)
 		}
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// seekAll returns, for each seek key, a copy of the first key at or after
+// it and its value (nil past the end): one query on an engine that can
+// batch lookups (kvSeeker), one cursor Seek each on others.
+func seekAll(b kvBucket, seeks [][]byte) []kvRow {
+	if s, ok := b.(kvSeeker); ok {
+		return s.seekAll(seeks)
+	}
+	out := make([]kvRow, len(seeks))
+	for i, seek := range seeks {
+		k, v := b.Cursor().Seek(seek)
+		out[i] = kvRow{clone(k), clone(v)}
+	}
+	return out
 }
 
 // cardTokens returns the tokens a stored card version is indexed under
@@ -82,8 +119,13 @@ func cardTokens(c *catalog.Card) []string {
 // open block is then sealed as it is and the ID starts a new one, which
 // keeps blocks packed. An insert into the middle of a full block splits
 // it in two.
-func addPosting(b *bolt.Bucket, prefix, id []byte) error {
+func addPosting(b kvBucket, prefix, id []byte) error {
 	key, ids := findBlock(b, prefix, id)
+	return addPostingIn(b, prefix, id, key, ids)
+}
+
+// addPostingIn is addPosting given findBlock's answer.
+func addPostingIn(b kvBucket, prefix, id, key, ids []byte) error {
 	if key == nil {
 		return b.Put(join(prefix, maxID), clone(id))
 	}
@@ -112,8 +154,13 @@ func addPosting(b *bolt.Bucket, prefix, id []byte) error {
 
 // removePosting removes id from the list under prefix, deleting a block
 // it empties.
-func removePosting(b *bolt.Bucket, prefix, id []byte) error {
+func removePosting(b kvBucket, prefix, id []byte) error {
 	key, ids := findBlock(b, prefix, id)
+	return removePostingIn(b, prefix, id, key, ids)
+}
+
+// removePostingIn is removePosting given findBlock's answer.
+func removePostingIn(b kvBucket, prefix, id, key, ids []byte) error {
 	if key == nil {
 		return nil
 	}
@@ -139,7 +186,7 @@ func removePosting(b *bolt.Bucket, prefix, id []byte) error {
 // belongs: the first block under prefix whose key is at or after id. It
 // returns nil when there is none (an empty list, or id above every sealed
 // block and no open block).
-func findBlock(b *bolt.Bucket, prefix, id []byte) (key, ids []byte) {
+func findBlock(b kvBucket, prefix, id []byte) (key, ids []byte) {
 	k, v := b.Cursor().Seek(join(prefix, id))
 	if !isBlockKey(k, prefix) {
 		return nil, nil

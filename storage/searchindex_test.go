@@ -1,12 +1,11 @@
 package storage
 
 import (
+	"context"
 	"encoding/binary"
 	"math/rand/v2"
 	"slices"
 	"testing"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // TestPostings_AgainstModel ensures addPosting and removePosting keep each
@@ -16,14 +15,16 @@ import (
 // bbolt to leave emptied pages inside a transaction.
 func TestPostings_AgainstModel(t *testing.T) {
 	db := mustOpen(t)
-	db.bolt.NoSync = true
+	if db.bolt != nil {
+		db.bolt.NoSync = true
+	}
 	rng := rand.New(rand.NewPCG(9, 9))
 	// Prefixes that sort next to each other, so a wrong step lands in a
 	// neighbour's list.
 	prefixes := [][]byte{[]byte("a\x00"), []byte("ab\x00"), []byte("b\x00")}
 	model := map[string][]string{}
 	for round := range 60 {
-		err := db.bolt.Update(func(tx *bolt.Tx) error {
+		err := db.kv.update(context.Background(), func(tx kvTx) error {
 			b, err := tx.CreateBucketIfNotExists(bSearch)
 			if err != nil {
 				return err

@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/weigong/weigong/catalog"
 )
 
@@ -30,10 +28,10 @@ const maxTokenHashLen = 256
 // CreateSession stores a session. Token hashes come from 256 random bits,
 // so an existing one means a bug, reported as a Conflict.
 func (db *DB) CreateSession(ctx context.Context, s catalog.Session) error {
-	return db.update(ctx, func(tx *bolt.Tx) error { return createSession(tx, s) })
+	return db.update(ctx, func(tx kvTx) error { return createSession(tx, s) })
 }
 
-func createSession(tx *bolt.Tx, s catalog.Session) error {
+func createSession(tx kvTx, s catalog.Session) error {
 	if s.TokenHash == "" || len(s.TokenHash) > maxTokenHashLen {
 		return catalog.Errorf(catalog.Invalid, "session has no valid token hash")
 	}
@@ -54,7 +52,7 @@ func createSession(tx *bolt.Tx, s catalog.Session) error {
 // judging expiry is the caller's business, with its own clock.
 func (db *DB) Session(ctx context.Context, tokenHash string) (catalog.Session, error) {
 	var s catalog.Session
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		var err error
 		s, err = getSession(tx, tokenHash)
 		return err
@@ -64,7 +62,7 @@ func (db *DB) Session(ctx context.Context, tokenHash string) (catalog.Session, e
 
 // DeleteSession revokes a session; an unknown one is NotFound.
 func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	return db.update(ctx, func(tx kvTx) error {
 		s, err := getSession(tx, tokenHash)
 		if err != nil {
 			return err
@@ -77,7 +75,7 @@ func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
 // that of several concurrent redeemers of a ticket exactly one gets it.
 func (db *DB) TakeSession(ctx context.Context, tokenHash string) (catalog.Session, error) {
 	var s catalog.Session
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	err := db.update(ctx, func(tx kvTx) error {
 		var err error
 		if s, err = getSession(tx, tokenHash); err != nil {
 			return err
@@ -93,7 +91,7 @@ func (db *DB) PruneSessions(ctx context.Context, now time.Time) (int, error) {
 	return db.sweep(ctx, bSessions, bSessionExpiry, now.Add(time.Nanosecond))
 }
 
-func getSession(tx *bolt.Tx, tokenHash string) (catalog.Session, error) {
+func getSession(tx kvTx, tokenHash string) (catalog.Session, error) {
 	if tokenHash == "" || len(tokenHash) > maxTokenHashLen {
 		return catalog.Session{}, notFound("session")
 	}
@@ -104,7 +102,7 @@ func getSession(tx *bolt.Tx, tokenHash string) (catalog.Session, error) {
 	return r.session(tokenHash), nil
 }
 
-func deleteSession(tx *bolt.Tx, s catalog.Session) error {
+func deleteSession(tx kvTx, s catalog.Session) error {
 	key := []byte(s.TokenHash)
 	if err := tx.Bucket(bSessionExpiry).Delete(expiryKey(s.ExpiresAt, key)); err != nil {
 		return err

@@ -5,8 +5,6 @@ import (
 	"encoding/base64"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/weigong/weigong/catalog"
 	"github.com/weigong/weigong/share"
 )
@@ -57,10 +55,10 @@ func (t *tx) AddShareSale(id string, orders int, sales int64) error {
 	return putJSON(t.tx.Bucket(bShares), []byte(id), r)
 }
 
-func getShare(tx *bolt.Tx, id string) (shareRecord, error) {
+func getShare(tx kvTx, id string) (shareRecord, error) {
 	var r shareRecord
 	b := tx.Bucket(bShares)
-	if b == nil || id == "" || len(id) > bolt.MaxKeySize {
+	if b == nil || id == "" || len(id) > maxKeySize {
 		return r, notFound("share")
 	}
 	found, err := getJSON(b, []byte(id), &r)
@@ -109,7 +107,7 @@ func (t shareTx) CreateShare(s share.Share) error {
 	return index.Put(join(dist[:], nanos(s.CreatedAt), []byte(s.ID)), nil)
 }
 
-func shareBuckets(tx *bolt.Tx) (*bolt.Bucket, *bolt.Bucket, error) {
+func shareBuckets(tx kvTx) (kvBucket, kvBucket, error) {
 	shares, err := tx.CreateBucketIfNotExists(bShares)
 	if err != nil {
 		return nil, nil, err
@@ -121,7 +119,7 @@ func shareBuckets(tx *bolt.Tx) (*bolt.Bucket, *bolt.Bucket, error) {
 // Share returns one share.
 func (db *DB) Share(ctx context.Context, id string) (share.Share, error) {
 	var r shareRecord
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		b := tx.Bucket(bShares)
 		if b == nil {
 			return notFound("share")
@@ -152,7 +150,7 @@ func (db *DB) DistributorShares(ctx context.Context, distributorID, before strin
 	}
 	var out []share.Share
 	next := ""
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		index, shares := tx.Bucket(bDistributorShares), tx.Bucket(bShares)
 		if index == nil || shares == nil {
 			return nil
@@ -177,7 +175,7 @@ func (db *DB) DistributorShares(ctx context.Context, distributorID, before strin
 
 // seekBefore positions c on the last key with prefix that sorts before
 // start (or the prefix's last key when start is nil).
-func seekBefore(c *bolt.Cursor, prefix, start []byte) []byte {
+func seekBefore(c kvCursor, prefix, start []byte) []byte {
 	if start == nil {
 		upper := append(append([]byte(nil), prefix...), 0xff)
 		k, _ := c.Seek(upper)
@@ -204,7 +202,7 @@ func lastKey(out []share.Share, dist []byte) []byte {
 
 // DeleteShare removes a share and its index entry; its link stops working.
 func (db *DB) DeleteShare(ctx context.Context, id string) error {
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	return db.update(ctx, func(tx kvTx) error {
 		shares, index, err := shareBuckets(tx)
 		if err != nil {
 			return err
@@ -225,7 +223,7 @@ func (db *DB) DeleteShare(ctx context.Context, id string) error {
 // AddViews adds a batch of counted views in one transaction; shares deleted
 // meanwhile are skipped.
 func (db *DB) AddViews(ctx context.Context, views map[string]int64) error {
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	return db.update(ctx, func(tx kvTx) error {
 		shares, _, err := shareBuckets(tx)
 		if err != nil {
 			return err

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/weigong/weigong/catalog"
 )
 
@@ -18,7 +16,7 @@ func (db *DB) LogChanges(ctx context.Context, after uint64, limit int) ([]catalo
 		return nil, nil
 	}
 	var changes []catalog.Change
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		var entries []logEntry
 		c := tx.Bucket(bChanges).Cursor()
 		for k, v := c.Seek(u64(after + 1)); k != nil && len(entries) < limit; k, v = c.Next() {
@@ -40,7 +38,7 @@ func (db *DB) LogChanges(ctx context.Context, after uint64, limit int) ([]catalo
 func (db *DB) RelayCursor(ctx context.Context, name string) (uint64, bool, error) {
 	var seq uint64
 	var found bool
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		v := tx.Bucket(bRelayCursors).Get([]byte(name))
 		if len(v) == 8 {
 			seq, found = beUint64(v), true
@@ -55,7 +53,7 @@ func (db *DB) SaveRelayCursor(ctx context.Context, name string, seq uint64) erro
 	if name == "" || len(name) > 200 {
 		return fmt.Errorf("storage: relay cursor name %q", name)
 	}
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	return db.update(ctx, func(tx kvTx) error {
 		return tx.Bucket(bRelayCursors).Put([]byte(name), u64(seq))
 	})
 }

@@ -1,14 +1,12 @@
 package storage
 
-import (
-	bolt "go.etcd.io/bbolt"
-)
+import ()
 
 // readTimeline returns the keys of up to limit live cards of the given
 // suppliers below bound, newest first: a budgeted walk back along the
 // global timeline, then a merge of the suppliers' own indexes for whatever
 // the walk did not reach (hybrid.go).
-func (db *DB) readTimeline(tx *bolt.Tx, suppliers *supplierSet, bound []byte, limit int) [][]byte {
+func (db *DB) readTimeline(tx kvTx, suppliers *supplierSet, bound []byte, limit int) [][]byte {
 	keys, next, done := scanTimeline(tx, suppliers, bound, limit, db.feedBudget(suppliers.len()))
 	if done {
 		return keys
@@ -20,7 +18,7 @@ func (db *DB) readTimeline(tx *bolt.Tx, suppliers *supplierSet, bound []byte, li
 // until it holds limit cards of the suppliers, reaches the oldest card
 // (done either way), or has walked budget entries; next is the last key
 // it walked, the bound for a merge to carry on below.
-func scanTimeline(tx *bolt.Tx, suppliers *supplierSet, bound []byte, limit int, budget uint64) (keys [][]byte, next []byte, done bool) {
+func scanTimeline(tx kvTx, suppliers *supplierSet, bound []byte, limit int, budget uint64) (keys [][]byte, next []byte, done bool) {
 	if budget == 0 || suppliers.len() == 0 {
 		return nil, bound, suppliers.len() == 0
 	}
@@ -47,7 +45,7 @@ func scanTimeline(tx *bolt.Tx, suppliers *supplierSet, bound []byte, limit int, 
 }
 
 // mergeSupplierCards merges the suppliers' live-card indexes below bound.
-func mergeSupplierCards(tx *bolt.Tx, suppliers *supplierSet, bound []byte, limit int) [][]byte {
+func mergeSupplierCards(tx kvTx, suppliers *supplierSet, bound []byte, limit int) [][]byte {
 	index := tx.Bucket(bSupplierCards)
 	keys := suppliers.sortedKeys()
 	streams := make([]*stream, len(keys))

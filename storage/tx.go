@@ -5,31 +5,29 @@ import (
 	"encoding/json"
 	"fmt"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/weigong/weigong/catalog"
 )
 
 // view runs fn in a read transaction unless ctx is already done. bbolt
 // cannot interrupt a transaction, so the context is honoured at the start.
-func (db *DB) view(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+func (db *DB) view(ctx context.Context, fn func(tx kvTx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return db.bolt.View(fn)
+	return db.kv.view(ctx, fn)
 }
 
 // update runs fn in a write transaction that records no change.
-func (db *DB) update(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+func (db *DB) update(ctx context.Context, fn func(tx kvTx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return db.bolt.Update(fn)
+	return db.kv.update(ctx, fn)
 }
 
 // getJSON decodes the value at key into v and reports whether it existed.
 // Decoding copies everything out of the memory map, so v outlives tx.
-func getJSON(b *bolt.Bucket, key []byte, v any) (bool, error) {
+func getJSON(b kvBucket, key []byte, v any) (bool, error) {
 	raw := b.Get(key)
 	if raw == nil {
 		return false, nil
@@ -41,7 +39,7 @@ func getJSON(b *bolt.Bucket, key []byte, v any) (bool, error) {
 }
 
 // putJSON encodes v and stores it at key.
-func putJSON(b *bolt.Bucket, key []byte, v any) error {
+func putJSON(b kvBucket, key []byte, v any) error {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return err

@@ -5,8 +5,6 @@ import (
 	"context"
 	"fmt"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/weigong/weigong/catalog"
 )
 
@@ -21,7 +19,7 @@ func (db *DB) Update(ctx context.Context, fn func(tx catalog.Tx) error) error {
 		return err
 	}
 	t := &tx{db: db}
-	err := db.bolt.Update(func(btx *bolt.Tx) error {
+	err := db.kv.update(ctx, func(btx kvTx) error {
 		t.tx, t.appended = btx, false
 		return fn(t)
 	})
@@ -34,7 +32,7 @@ func (db *DB) Update(ctx context.Context, fn func(tx catalog.Tx) error) error {
 
 // View runs fn in a read-only bbolt transaction: one consistent snapshot.
 func (db *DB) View(ctx context.Context, fn func(tx catalog.Tx) error) error {
-	return db.view(ctx, func(btx *bolt.Tx) error {
+	return db.view(ctx, func(btx kvTx) error {
 		t := &tx{db: db, tx: btx}
 		defer func() { t.tx = nil }()
 		return fn(t)
@@ -45,7 +43,7 @@ func (db *DB) View(ctx context.Context, fn func(tx catalog.Tx) error) error {
 // transaction fail with bbolt's ErrTxNotWritable.
 type tx struct {
 	db *DB
-	tx *bolt.Tx
+	tx kvTx
 	// appended records that the transaction added to the change log, so
 	// that its commit wakes the tailers.
 	appended bool
@@ -60,7 +58,7 @@ func (t *tx) Account(id string) (catalog.Account, error) {
 }
 
 func (t *tx) AccountByHandle(handle string) (catalog.Account, error) {
-	if handle == "" || len(handle) > bolt.MaxKeySize {
+	if handle == "" || len(handle) > maxKeySize {
 		return catalog.Account{}, notFound("account")
 	}
 	key := t.tx.Bucket(bHandles).Get([]byte(handle))

@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/weigong/weigong/catalog"
 	"github.com/weigong/weigong/feed/webhook"
 )
@@ -52,7 +50,7 @@ type webhookRecord struct {
 	SealedSecret []byte `json:"sealed_secret,omitempty"`
 }
 
-func (db *DB) putWebhook(tx *bolt.Tx, key []byte, w webhook.Webhook) error {
+func (db *DB) putWebhook(tx kvTx, key []byte, w webhook.Webhook) error {
 	r := webhookRecord{Webhook: w}
 	if db.sealer != nil {
 		sealed, err := db.sealer.seal([]byte(w.Secret), key)
@@ -89,7 +87,7 @@ func (db *DB) CreateWebhook(ctx context.Context, w webhook.Webhook) error {
 	if !ok1 || !ok2 {
 		return catalog.Errorf(catalog.Invalid, "webhook has no valid IDs")
 	}
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	return db.update(ctx, func(tx kvTx) error {
 		if tx.Bucket(bWebhooks).Get(key) != nil {
 			return catalog.Errorf(catalog.Conflict, "webhook already exists")
 		}
@@ -103,7 +101,7 @@ func (db *DB) CreateWebhook(ctx context.Context, w webhook.Webhook) error {
 // Webhook returns a webhook, or NotFound.
 func (db *DB) Webhook(ctx context.Context, id string) (webhook.Webhook, error) {
 	var w webhook.Webhook
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		var err error
 		w, err = db.getWebhook(tx, id)
 		return err
@@ -111,7 +109,7 @@ func (db *DB) Webhook(ctx context.Context, id string) (webhook.Webhook, error) {
 	return w, err
 }
 
-func (db *DB) getWebhook(tx *bolt.Tx, id string) (webhook.Webhook, error) {
+func (db *DB) getWebhook(tx kvTx, id string) (webhook.Webhook, error) {
 	key, ok := webhookKey(id)
 	if !ok {
 		return webhook.Webhook{}, notFound("webhook")
@@ -130,7 +128,7 @@ func (db *DB) AccountWebhooks(ctx context.Context, accountID string) ([]webhook.
 		return nil, nil
 	}
 	var out []webhook.Webhook
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		c := tx.Bucket(bAccountWebhooks).Cursor()
 		for k, _ := c.Seek(acc[:]); bytes.HasPrefix(k, acc[:]); k, _ = c.Next() {
 			w, err := db.getWebhook(tx, formatID(k[idLen:]))
@@ -147,7 +145,7 @@ func (db *DB) AccountWebhooks(ctx context.Context, accountID string) ([]webhook.
 // EnabledWebhooks lists every enabled webhook.
 func (db *DB) EnabledWebhooks(ctx context.Context) ([]webhook.Webhook, error) {
 	var out []webhook.Webhook
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		return tx.Bucket(bWebhooks).ForEach(func(k, v []byte) error {
 			w, err := db.decodeWebhook(k, v)
 			if err != nil {
@@ -164,7 +162,7 @@ func (db *DB) EnabledWebhooks(ctx context.Context) ([]webhook.Webhook, error) {
 
 // UpdateWebhook replaces a webhook that exists.
 func (db *DB) UpdateWebhook(ctx context.Context, w webhook.Webhook) error {
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	return db.update(ctx, func(tx kvTx) error {
 		if _, err := db.getWebhook(tx, w.ID); err != nil {
 			return err
 		}
@@ -176,7 +174,7 @@ func (db *DB) UpdateWebhook(ctx context.Context, w webhook.Webhook) error {
 // DeleteWebhook deletes a webhook, its index entry, its deliveries and
 // their due entries.
 func (db *DB) DeleteWebhook(ctx context.Context, id string) error {
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	return db.update(ctx, func(tx kvTx) error {
 		w, err := db.getWebhook(tx, id)
 		if err != nil {
 			return err
@@ -196,7 +194,7 @@ func (db *DB) DeleteWebhook(ctx context.Context, id string) error {
 }
 
 // deletePrefix deletes every key of b that starts with prefix.
-func deletePrefix(b *bolt.Bucket, prefix []byte) error {
+func deletePrefix(b kvBucket, prefix []byte) error {
 	c := b.Cursor()
 	for k, _ := c.Seek(prefix); bytes.HasPrefix(k, prefix); k, _ = c.Seek(prefix) {
 		if err := c.Delete(); err != nil {
@@ -209,7 +207,7 @@ func deletePrefix(b *bolt.Bucket, prefix []byte) error {
 // AddDeliveries stores deliveries that are not stored yet, each pending
 // one in the due index, in one transaction.
 func (db *DB) AddDeliveries(ctx context.Context, ds []webhook.Delivery) error {
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	return db.update(ctx, func(tx kvTx) error {
 		for _, d := range ds {
 			dk, ok := deliveryKey(d.WebhookID, d.ID)
 			if !ok {
@@ -228,7 +226,7 @@ func (db *DB) AddDeliveries(ctx context.Context, ds []webhook.Delivery) error {
 
 // putDelivery writes a delivery and its entry in the due index (pending)
 // or the finished index (succeeded or failed).
-func putDelivery(tx *bolt.Tx, dk []byte, d webhook.Delivery) error {
+func putDelivery(tx kvTx, dk []byte, d webhook.Delivery) error {
 	if err := putJSON(tx.Bucket(bWebhookDeliveries), dk, d); err != nil {
 		return err
 	}
@@ -253,7 +251,7 @@ func finishedKey(dk []byte, d webhook.Delivery) []byte {
 // log is kept as long as the change log (--retention).
 func (db *DB) PruneDeliveries(ctx context.Context, cutoff time.Time) (int, error) {
 	n := 0
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	err := db.update(ctx, func(tx kvTx) error {
 		c := tx.Bucket(bWebhookFinished).Cursor()
 		end := u64(uint64(cutoff.UnixNano()))
 		for k, _ := c.First(); k != nil && bytes.Compare(k[:8], end) < 0 && n < 10000; k, _ = c.First() {
@@ -273,7 +271,7 @@ func (db *DB) PruneDeliveries(ctx context.Context, cutoff time.Time) (int, error
 // Delivery returns one delivery of a webhook, or NotFound.
 func (db *DB) Delivery(ctx context.Context, webhookID, id string) (webhook.Delivery, error) {
 	var d webhook.Delivery
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		var err error
 		d, err = getDelivery(tx, webhookID, id)
 		return err
@@ -281,7 +279,7 @@ func (db *DB) Delivery(ctx context.Context, webhookID, id string) (webhook.Deliv
 	return d, err
 }
 
-func getDelivery(tx *bolt.Tx, webhookID, id string) (webhook.Delivery, error) {
+func getDelivery(tx kvTx, webhookID, id string) (webhook.Delivery, error) {
 	var d webhook.Delivery
 	dk, ok := deliveryKey(webhookID, id)
 	if !ok {
@@ -310,7 +308,7 @@ func (db *DB) Deliveries(ctx context.Context, webhookID, before string, limit in
 	}
 	var out []webhook.Delivery
 	next := ""
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		c := tx.Bucket(bWebhookDeliveries).Cursor()
 		k, v := c.Seek(start)
 		if k == nil {
@@ -341,7 +339,7 @@ func (db *DB) DueDeliveries(ctx context.Context, webhookID string, now time.Time
 		return nil, nil
 	}
 	var out []webhook.Delivery
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		c := tx.Bucket(bWebhookDue).Cursor()
 		for k, _ := c.Seek(w[:]); bytes.HasPrefix(k, w[:]) && len(out) < limit; k, _ = c.Next() {
 			if int64(beUint64(k[idLen:idLen+8])) > now.UnixNano() {
@@ -370,7 +368,7 @@ func (db *DB) NextDue(ctx context.Context, webhookID string) (time.Time, bool, e
 	}
 	var next time.Time
 	var found bool
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx kvTx) error {
 		k, _ := tx.Bucket(bWebhookDue).Cursor().Seek(w[:])
 		if bytes.HasPrefix(k, w[:]) {
 			next, found = time.Unix(0, int64(beUint64(k[idLen:idLen+8]))).UTC(), true
@@ -388,7 +386,7 @@ func (db *DB) SaveDelivery(ctx context.Context, d webhook.Delivery) error {
 // SaveDeliveries replaces stored deliveries in one transaction. One that
 // is gone (its webhook was deleted meanwhile) is skipped.
 func (db *DB) SaveDeliveries(ctx context.Context, ds []webhook.Delivery) error {
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	return db.update(ctx, func(tx kvTx) error {
 		for _, d := range ds {
 			old, err := getDelivery(tx, d.WebhookID, d.ID)
 			if catalog.ErrorCode(err) == catalog.NotFound && len(ds) > 1 {

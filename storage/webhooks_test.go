@@ -3,7 +3,6 @@ package storage
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -35,10 +34,7 @@ func TestDB_WebhookSecretSealedAtRest(t *testing.T) {
 		t.Fatalf("EnabledWebhooks: %+v, %v", hooks, err)
 	}
 	db.Close()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := rawContent(t, path)
 	if bytes.Contains(raw, []byte(secret)) || bytes.Contains(raw, []byte(secret[len("whsec_"):])) {
 		t.Fatal("the database file holds the signing secret in clear")
 	}

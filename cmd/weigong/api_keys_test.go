@@ -76,10 +76,7 @@ func TestAPI_AppKeys_Lifecycle(t *testing.T) {
 
 	live := n.createKey(d.Token, catalog.AllScopes...)
 	n.Stop()
-	raw, err := os.ReadFile(dbPath(data))
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := storeContent(t, data)
 	for _, secret := range []string{k.Key, live.Key, strings.TrimPrefix(live.Key, "wgk_")} {
 		if bytes.Contains(raw, []byte(secret)) {
 			t.Errorf("the database file holds an app key in clear")

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/weigong/weigong/catalog"
-	"github.com/weigong/weigong/storage"
 )
 
 // TestCanary_WebhookBodies ensures a webhook body carries the event as its
@@ -177,11 +176,8 @@ func TestAPI_Webhooks_ChangeCommittedWhileDownIsDelivered(t *testing.T) {
 	card := n.createCard(sup.Token, map[string]any{"title": "while down"}, n.uploadImage(sup.Token, color.RGBA{1, 2, 3, 255}))
 	n.Stop()
 
-	db, err := storage.Open(dbPath(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = db.Update(context.Background(), func(tx catalog.Tx) error {
+	db := openDataStore(t, data)
+	err := db.Update(context.Background(), func(tx catalog.Tx) error {
 		c, err := tx.Card(card.ID)
 		if err != nil {
 			return err

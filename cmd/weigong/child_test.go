@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/weigong/weigong/storage/pgtest"
 )
 
 // The tests that need the real binary as a child process (a crash, the
@@ -46,7 +48,7 @@ func startBinary(t *testing.T, flags ...string) *rstProc {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := pgtest.Run(m) // a private PostgreSQL unless one is named (pg_test.go)
 	if builtBinary.dir != "" {
 		os.RemoveAll(builtBinary.dir)
 	}

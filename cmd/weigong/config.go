@@ -16,8 +16,11 @@ import (
 
 // serveConfig is what `weigong serve` is told by flags and environment.
 type serveConfig struct {
-	Addr           string
-	Data           string
+	Addr string
+	Data string
+	// Store is the database: "" for bbolt under Data, or a postgres://
+	// URL, shared by every node of one service.
+	Store          string
 	Origin         string
 	AllowedOrigins []string
 	NoRateLimit    bool
@@ -58,6 +61,7 @@ func parseServeFlags(args []string) (serveConfig, error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.StringVar(&cfg.Addr, "addr", env("WEIGONG_ADDR", ":8080"), "listen address (WEIGONG_ADDR)")
 	fs.StringVar(&cfg.Data, "data", env("WEIGONG_DATA", "./data"), "data directory: database and photos (WEIGONG_DATA)")
+	fs.StringVar(&cfg.Store, "store", env("WEIGONG_STORE", ""), "database: postgres://… for PostgreSQL, shared by several nodes (WEIGONG_STORE); default: bbolt under --data")
 	fs.StringVar(&cfg.Origin, "origin", env("WEIGONG_ORIGIN", ""), "public base URL for share links, e.g. https://wg.example.com (WEIGONG_ORIGIN); default: from each request")
 	fs.StringVar(&allowed, "allowed-origins", env("WEIGONG_ALLOWED_ORIGINS", ""), "comma-separated extra origins allowed to use the session cookie (WEIGONG_ALLOWED_ORIGINS)")
 	fs.BoolVar(&cfg.NoRateLimit, "no-rate-limit", envBool("WEIGONG_NO_RATE_LIMIT"), "turn rate limits off, for load tests (WEIGONG_NO_RATE_LIMIT)")
@@ -96,6 +100,9 @@ func parseServeFlags(args []string) (serveConfig, error) {
 	if cfg.DecodeMemory < 1 {
 		return cfg, fmt.Errorf("--decode-memory must be at least 1 (MiB), not %d", cfg.DecodeMemory)
 	}
+	if cfg.Store != "" && !isPostgresURL(cfg.Store) {
+		return cfg, fmt.Errorf("--store must be a postgres:// URL (or empty for bbolt under --data), not %q", cfg.Store)
+	}
 	if cfg.Retention < time.Hour {
 		return cfg, fmt.Errorf("--retention must be at least 1h, not %s", cfg.Retention)
 	}
@@ -110,6 +117,11 @@ func parseServeFlags(args []string) (serveConfig, error) {
 	}
 	cfg.Origin = strings.TrimRight(cfg.Origin, "/")
 	return cfg, nil
+}
+
+// isPostgresURL reports whether store names a PostgreSQL database.
+func isPostgresURL(store string) bool {
+	return strings.HasPrefix(store, "postgres://") || strings.HasPrefix(store, "postgresql://")
 }
 
 func env(name, fallback string) string {

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -35,6 +36,9 @@ func startNode(t *testing.T, data string, opts ...func(*serveConfig)) *testNode 
 	cfg := serveConfig{Addr: "127.0.0.1:0", Data: data, NoRateLimit: true}
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if cfg.Store == "" && os.Getenv(envTestStore) == "postgres" {
+		usePostgres(t, &cfg)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}

@@ -24,9 +24,11 @@ const secretKeyFile = "secret.key"
 // created with mode 0600 on first start. A key file that is missing while
 // the database holds encrypted data, or a key that is not the one the data
 // was written with, is a start-up error: never a new key that opens
-// nothing, never garbage.
-func loadSecretKey(dataDir string, db *storage.DB) error {
-	key, source, err := readSecretKey(dataDir, db)
+// nothing, never garbage. A shared database (PostgreSQL, several nodes)
+// needs the same key on every node, so there the key is never created: it
+// must come from WEIGONG_SECRET_KEY or the key file.
+func loadSecretKey(dataDir string, db *storage.DB, shared bool) error {
+	key, source, err := readSecretKey(dataDir, db, shared)
 	if err != nil {
 		return err
 	}
@@ -38,7 +40,7 @@ func loadSecretKey(dataDir string, db *storage.DB) error {
 	return nil
 }
 
-func readSecretKey(dataDir string, db *storage.DB) ([]byte, string, error) {
+func readSecretKey(dataDir string, db *storage.DB, shared bool) ([]byte, string, error) {
 	if v, ok := os.LookupEnv("WEIGONG_SECRET_KEY"); ok {
 		key, err := decodeSecretKey(v)
 		if err != nil {
@@ -55,6 +57,9 @@ func readSecretKey(dataDir string, db *storage.DB) ([]byte, string, error) {
 		}
 		if used {
 			return nil, "", fmt.Errorf("%s is missing, but this database holds data encrypted with a secret key: restore the file or set WEIGONG_SECRET_KEY", path)
+		}
+		if shared {
+			return nil, "", fmt.Errorf("a shared database needs the same secret key on every node: set WEIGONG_SECRET_KEY (64 hex digits; `openssl rand -hex 32`) or put it in %s", path)
 		}
 		key, err := createSecretKey(path)
 		return key, path, err

@@ -56,6 +56,8 @@ type node struct {
 	// hooks tails the log durably into webhook deliveries; sender posts them.
 	hooks  *feed.Tailer
 	sender *webhook.Sender
+	// newHooksTailer makes hooks afresh, to reload its durable position.
+	newHooksTailer func(log *slog.Logger) *feed.Tailer
 	// background ends when the webhook goroutines have stopped.
 	background sync.WaitGroup
 }
@@ -66,7 +68,7 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
 		return nil, fmt.Errorf("creating data dir: %w", err)
 	}
-	db, err := storage.Open(dbPath(cfg.Data))
+	db, err := openStore(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +79,7 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 	}
 	pipeline := assets.NewPipeline(runtime.NumCPU(), assets.DecodeMemory(int64(cfg.DecodeMemory)<<20))
 	n := &node{db: db, blobs: blobs, pipeline: pipeline}
-	if err := loadSecretKey(cfg.Data, db); err != nil {
+	if err := loadSecretKey(cfg.Data, db, cfg.Store != ""); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -155,6 +157,52 @@ func openBlobs(cfg serveConfig) (assets.BlobStore, error) {
 	return s3blobs.Open(ctx, *cfg.Blobs)
 }
 
+// openStore opens the database: PostgreSQL when --store names one, else
+// the bbolt file in the data directory.
+func openStore(cfg serveConfig) (*storage.DB, error) {
+	if cfg.Store == "" {
+		return storage.Open(dbPath(cfg.Data))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	return storage.OpenPostgres(ctx, cfg.Store)
+}
+
+// leaseName is the lease under which the node-wide singletons run (the
+// sweep, the early-access releaser, the webhook fan-out and sender): on
+// PostgreSQL one node of the service runs them, and another takes over
+// within leaseEvery when it dies.
+const leaseName = "singletons"
+
+var leaseEvery = 2 * time.Second
+
+// runSingletons runs the singletons whenever this node holds the lease,
+// until ctx ends. On bbolt the lease is always this node's.
+func (n *node) runSingletons(ctx context.Context, log *slog.Logger) {
+	for first := true; ; first = false {
+		held, release, err := n.db.Lead(ctx, leaseName, leaseEvery)
+		if err != nil {
+			return // ctx ended
+		}
+		if !first {
+			// Another node may have moved the durable position meanwhile.
+			n.hooks = n.newHooksTailer(log)
+		}
+		var jobs sync.WaitGroup
+		jobs.Go(func() { n.sweep.run(held) })
+		jobs.Go(func() { n.release.run(held) })
+		jobs.Go(func() { _ = n.hooks.Run(held) })
+		jobs.Go(func() { _ = n.sender.Run(held) })
+		<-held.Done()
+		jobs.Wait()
+		release()
+		if ctx.Err() != nil {
+			return
+		}
+		log.Warn("lost the singletons lease; trying to take it again")
+	}
+}
+
 // serve runs a node until ctx ends. It prints the address it listens on,
 // so that tests and scripts can start it on port 0.
 func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io.Writer) error {
@@ -176,13 +224,10 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, stdout io.Wri
 	background, cancelBackground := context.WithCancel(context.Background())
 	defer cancelBackground()
 	go n.views.Run(background, 2*time.Second)
-	go n.sweep.run(background)
-	go n.release.run(background)
 	go func() { _ = n.relay.Run(background) }()
 	go n.bus.run(background)
-	n.background.Add(2)
-	go func() { defer n.background.Done(); _ = n.hooks.Run(background) }()
-	go func() { defer n.background.Done(); _ = n.sender.Run(background) }()
+	// The webhook goroutines end within drain's wait (n.background).
+	n.background.Go(func() { n.runSingletons(background, log) })
 
 	served := make(chan error, 1)
 	go func() { served <- n.http.App().Listener(ln) }()
@@ -224,7 +269,10 @@ func (n *node) openWebhooks(cfg serveConfig, logID string, log *slog.Logger) (*w
 		n.sender.Now, now = cfg.clock, cfg.clock
 	}
 	fanout := &webhook.Fanout{Store: n.db, Follows: n.db, LogID: logID, Kick: n.sender.Kick, Now: now}
-	n.hooks = &feed.Tailer{Name: webhook.TailerName, Log: n.db, Cursors: n.db, Logger: log, Handle: fanout.Handle}
+	n.newHooksTailer = func(log *slog.Logger) *feed.Tailer {
+		return &feed.Tailer{Name: webhook.TailerName, Log: n.db, Cursors: n.db, Logger: log, Handle: fanout.Handle}
+	}
+	n.hooks = n.newHooksTailer(log)
 	if err := n.hooks.Start(context.Background()); err != nil {
 		return nil, err
 	}

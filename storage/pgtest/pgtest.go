@@ -44,15 +44,18 @@ const EnvURL = "WEIGONG_TEST_POSTGRES"
 // tests and stops the cluster. Use it as a package's TestMain:
 //
 //	func TestMain(m *testing.M) { pgtest.Main(m) }
-func Main(m *testing.M) {
+func Main(m *testing.M) { os.Exit(Run(m)) }
+
+// Run is Main without the exit, for a TestMain with cleanup of its own: it
+// returns the tests' exit code.
+func Run(m *testing.M) int {
 	stop, err := Setup()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "pgtest:", err)
-		os.Exit(1)
+		return 1
 	}
-	code := m.Run()
-	stop()
-	os.Exit(code)
+	defer stop()
+	return m.Run()
 }
 
 // Setup is Main's first half, for a TestMain that does more: unless

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"image/color"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/weigong/weigong/storage"
+	"github.com/weigong/weigong/storage/pgtest"
+)
+
+// envTestStore switches every node the harness starts to PostgreSQL:
+// WEIGONG_TEST_STORE=postgres go test ./cmd/weigong/ runs the API suite
+// with each data directory's database in a fresh pgtest database.
+const envTestStore = "WEIGONG_TEST_STORE"
+
+// pgStores maps data directories to their databases, so that a test that
+// restarts a node on the same directory finds the same database.
+var pgStores sync.Map
+
+// usePostgres points cfg at the PostgreSQL database of its data directory,
+// created on first use, and gives the directory a secret key file (a
+// shared database needs one from the operator).
+func usePostgres(t *testing.T, cfg *serveConfig) {
+	t.Helper()
+	url, ok := pgStores.Load(cfg.Data)
+	if !ok {
+		url, _ = pgStores.LoadOrStore(cfg.Data, pgtest.NewDatabase(t))
+	}
+	cfg.Store = url.(string)
+	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(cfg.Data, secretKeyFile)
+	if _, err := os.Stat(path); os.IsNotExist(err) {
+		key := strings.Repeat("ab", 32)
+		if err := os.WriteFile(path, []byte(key), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Ensure that two nodes on one PostgreSQL database are one service: a
+// supplier on one node posts a card, a distributor on the other follows
+// and reads it in their feed and in their event list, and only one node
+// at a time runs the singletons.
+func TestServe_PostgresTwoNodes(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	t.Setenv("WEIGONG_SECRET_KEY", hex.EncodeToString([]byte("0123456789abcdef0123456789abcdef")))
+	onPG := func(cfg *serveConfig) { cfg.Store = url }
+	a := startNode(t, t.TempDir(), onPG)
+	b := startNode(t, t.TempDir(), onPG)
+
+	sup := a.signUp("supplier", "pg_sup")
+	dist := b.signUp("distributor", "pg_dist")
+	b.must(200, "PUT", "/v1/suppliers/"+sup.ID+"/follow", dist.Token, nil)
+	card := a.createCard(sup.Token, nil, a.uploadImage(sup.Token, color.RGBA{200, 0, 0, 255}))
+	var feed cardList
+	b.must(200, "GET", "/v1/feed", dist.Token, nil).decode(t, &feed)
+	if len(feed.Items) != 1 || feed.Items[0].ID != card.ID || feed.Items[0].Prices == nil || feed.Items[0].Prices.Cost != 5000 {
+		t.Fatalf("feed on the other node = %+v", feed.Items)
+	}
+	// Both nodes answer for the same account.
+	a.must(200, "GET", "/v1/me", dist.Token, nil)
+	b.mustError(409, "conflict", "POST", "/v1/accounts", "", map[string]string{"role": "supplier", "handle": "pg_sup", "password": "password123", "name": "x"})
+}
+
+// Ensure that a node on a shared database refuses to start without a
+// secret key from the operator, and that a node with another key than the
+// one the database was written with is refused.
+func TestServe_PostgresSecretKey(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	cfg := serveConfig{Addr: "127.0.0.1:0", Data: t.TempDir(), Store: url}
+	t.Setenv("WEIGONG_SECRET_KEY", "") // restored after the test
+	os.Unsetenv("WEIGONG_SECRET_KEY")
+	if _, err := openNode(cfg, slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "same secret key on every node") {
+		t.Fatalf("openNode without a key = %v", err)
+	}
+	t.Setenv("WEIGONG_SECRET_KEY", strings.Repeat("11", 32))
+	n, err := openNode(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.db.Close()
+	t.Setenv("WEIGONG_SECRET_KEY", strings.Repeat("22", 32))
+	if _, err := openNode(cfg, slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "not the secret key") {
+		t.Fatalf("openNode with another key = %v", err)
+	}
+}
+
+// Ensure that --store takes a postgres:// URL (flag or WEIGONG_STORE) and
+// refuses anything else with a clear error, the default being bbolt.
+func TestConfig_Store(t *testing.T) {
+	cfg, err := parseServeFlags(nil)
+	if err != nil || cfg.Store != "" {
+		t.Fatalf("default store = %q, %v", cfg.Store, err)
+	}
+	cfg, err = parseServeFlags([]string{"--store", "postgres://u@127.0.0.1/db"})
+	if err != nil || cfg.Store != "postgres://u@127.0.0.1/db" {
+		t.Fatalf("--store postgres = %q, %v", cfg.Store, err)
+	}
+	t.Setenv("WEIGONG_STORE", "postgresql://h/db")
+	if cfg, err = parseServeFlags(nil); err != nil || cfg.Store != "postgresql://h/db" {
+		t.Fatalf("WEIGONG_STORE = %q, %v", cfg.Store, err)
+	}
+	for _, bad := range []string{"mysql://h/db", "./data/weigong.db", "bbolt"} {
+		if _, err := parseServeFlags([]string{"--store", bad}); err == nil || !strings.Contains(err.Error(), "postgres://") {
+			t.Errorf("--store %q = %v", bad, err)
+		}
+	}
+}
+
+// openDataStore opens the database of a data directory that a stopped
+// node used, on the engine the harness gave it.
+func openDataStore(t *testing.T, data string) *storage.DB {
+	t.Helper()
+	var db *storage.DB
+	var err error
+	if url, ok := pgStores.Load(data); ok {
+		db, err = storage.OpenPostgres(context.Background(), url.(string))
+	} else {
+		db, err = storage.Open(dbPath(data))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// storeContent returns every byte the database of a data directory holds:
+// the bbolt file, or every key and value of its PostgreSQL database, for
+// tests that prove a secret is not stored in clear.
+func storeContent(t *testing.T, data string) []byte {
+	t.Helper()
+	url, ok := pgStores.Load(data)
+	if !ok {
+		raw, err := os.ReadFile(dbPath(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return raw
+	}
+	conn, err := pgx.Connect(context.Background(), url.(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var raw []byte
+	err = conn.QueryRow(context.Background(), "select coalesce(string_agg(key || value, ''::bytea), ''::bytea) from kv").Scan(&raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
