@@ -2,13 +2,17 @@ package storage_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/weigong/weigong/storage"
+	"github.com/weigong/weigong/storage/pgtest"
 	"github.com/weigong/weigong/storage/storetest"
 )
 
@@ -53,19 +57,45 @@ func openBoltStores(t *testing.T, path string) storetest.Stores {
 	return s
 }
 
-// POSTGRES FACTORY GOES HERE (issue 12): the PostgreSQL backend runs the
-// same suite, on a fresh database per subtest from storage/pgtest:
-//
-//	func TestConformance_Postgres(t *testing.T) {
-//		storetest.Run(t, func(t *testing.T) storetest.Stores {
-//			return openPostgresStores(t, pgtest.NewDatabase(t))
-//		})
-//	}
-//
-// where openPostgresStores opens storage.OpenPostgres(ctx, url), sets the
-// secret key, closes it in t.Cleanup and sets Reopen (a new pool on the
-// same URL), as openBoltStores does. This package's test binary already
-// has a TestMain (bench_fixture_test.go, package storage): it must start
-// the cluster the way pgtest.Main does (pgtest.Main itself calls
-// os.Exit, so fold the benchmark cleanup into it or run it in Main's
-// place with pgtest.Start and pgtest.EnvURL).
+// TestConformance_Postgres runs the same suite against PostgreSQL, on a
+// fresh database per subtest (storage/pgtest).
+func TestConformance_Postgres(t *testing.T) {
+	if os.Getenv("WEIGONG_STORAGE_TEST_ENGINE") != "" {
+		t.Skip("runs once, in the main test process")
+	}
+	storetest.Run(t, func(t *testing.T) storetest.Stores {
+		return openPostgresStores(t, pgtest.NewDatabase(t))
+	})
+}
+
+// openPostgresStores opens the database at url as a ready store set that
+// the test's cleanup closes; its Reopen closes the pool and opens a new
+// one on the same database, as a restarted node would.
+func openPostgresStores(t *testing.T, url string) storetest.Stores {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	db, err := storage.OpenPostgres(ctx, url)
+	if err != nil {
+		t.Fatalf("OpenPostgres: %v", err)
+	}
+	closed := false
+	t.Cleanup(func() {
+		if !closed {
+			if err := db.Close(); err != nil {
+				t.Errorf("Close: %v", err)
+			}
+		}
+	})
+	if err := db.UseSecretKey(bytes.Repeat([]byte{7}, storage.SecretKeyLen)); err != nil {
+		t.Fatalf("UseSecretKey: %v", err)
+	}
+	s := storetest.FromDB(db)
+	s.Reopen = func() storetest.Stores {
+		closed = true
+		if err := db.Close(); err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+		return openPostgresStores(t, url)
+	}
+	return s
+}
