@@ -27,17 +27,17 @@ const secretKeyFile = "secret.key"
 // nothing, never garbage. A shared database (PostgreSQL, several nodes)
 // needs the same key on every node, so there the key is never created: it
 // must come from WEIGONG_SECRET_KEY or the key file.
-func loadSecretKey(dataDir string, db *storage.DB, shared bool) error {
+func loadSecretKey(dataDir string, db *storage.DB, shared bool) ([]byte, error) {
 	key, source, err := readSecretKey(dataDir, db, shared)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := db.UseSecretKey(key); errors.Is(err, storage.ErrWrongSecretKey) {
-		return fmt.Errorf("%s is not the secret key this database was written with: restore the right key (consignees cannot be read without it)", source)
+		return nil, fmt.Errorf("%s is not the secret key this database was written with: restore the right key (consignees cannot be read without it)", source)
 	} else if err != nil {
-		return err
+		return nil, err
 	}
-	return nil
+	return key, nil
 }
 
 func readSecretKey(dataDir string, db *storage.DB, shared bool) ([]byte, string, error) {

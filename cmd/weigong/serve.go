@@ -24,6 +24,7 @@ import (
 	"github.com/weigong/weigong/feed/webhook"
 	"github.com/weigong/weigong/share"
 	"github.com/weigong/weigong/storage"
+	"github.com/weigong/weigong/storage/sharedstate"
 )
 
 // serveCommand starts the whole product in one process and runs until
@@ -58,6 +59,9 @@ type node struct {
 	sender *webhook.Sender
 	// newHooksTailer makes hooks afresh, to reload its durable position.
 	newHooksTailer func(log *slog.Logger) *feed.Tailer
+	// shared holds the rate limits and visitors several nodes share; nil
+	// on bbolt.
+	shared *sharedstate.State
 	// background ends when the webhook goroutines have stopped.
 	background sync.WaitGroup
 }
@@ -79,7 +83,8 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 	}
 	pipeline := assets.NewPipeline(runtime.NumCPU(), assets.DecodeMemory(int64(cfg.DecodeMemory)<<20))
 	n := &node{db: db, blobs: blobs, pipeline: pipeline}
-	if err := loadSecretKey(cfg.Data, db, cfg.Store != ""); err != nil {
+	secretKey, err := loadSecretKey(cfg.Data, db, cfg.Store != "")
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -129,11 +134,16 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 		return nil, err
 	}
 	n.views = share.NewViewCounter(db, time.Hour)
+	rates, err := n.openSharedState(cfg, secretKey, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	shares := &share.Service{Shares: db, Catalog: n.catalog, Views: n.views}
 	n.http = server.New(server.Config{Origin: cfg.Origin, AllowedOrigins: cfg.AllowedOrigins,
 		RateLimits: !cfg.NoRateLimit, SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies},
 		server.Deps{Catalog: n.catalog, Feed: feedService, Pipeline: n.pipeline, Blobs: blobs,
-			Shares: shares, Webhooks: webhooks, Log: log})
+			Shares: shares, Webhooks: webhooks, RateCounter: rates, Log: log})
 	n.stream = &stream.Handler{Hub: hub, Feed: feedService, Authenticate: n.http.StreamAuth,
 		SessionValid: n.catalog.SessionValid, Logger: log}
 	n.http.MountStream(n.stream, n.stream.CloseSession)
@@ -155,6 +165,26 @@ func openBlobs(cfg serveConfig) (assets.BlobStore, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	return s3blobs.Open(ctx, *cfg.Blobs)
+}
+
+// openSharedState makes the nodes of a service on PostgreSQL count rate
+// limits and share-page visitors together (storage/sharedstate), so that
+// a limit of N is N across the service and a visitor is counted once
+// whichever node serves them. On bbolt (one node) both stay in memory and
+// it returns a nil counter, the server's in-process default.
+func (n *node) openSharedState(cfg serveConfig, secretKey []byte, log *slog.Logger) (server.RateCounter, error) {
+	if cfg.Store == "" {
+		return nil, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	state, err := sharedstate.Open(ctx, cfg.Store)
+	if err != nil {
+		return nil, err
+	}
+	n.shared = state
+	n.views.ShareVisitors(state, share.VisitorSalt(secretKey), log)
+	return state, nil
 }
 
 // openStore opens the database: PostgreSQL when --store names one, else
@@ -253,6 +283,9 @@ func drain(n *node, stopBackground context.CancelFunc, log *slog.Logger) error {
 	n.background.Wait() // attempts in flight end within webhook.Timeout
 	if ferr := n.views.Flush(context.Background()); ferr != nil && !errors.Is(ferr, context.Canceled) {
 		log.Error("flushing view counts", "err", ferr)
+	}
+	if n.shared != nil {
+		n.shared.Close()
 	}
 	return err
 }
