@@ -32,14 +32,16 @@ const clusterFollowers = 1000
 //     followers reconnect to node C with their last cursor and lose
 //     nothing: every card acknowledged with 201 reaches every follower,
 //     and no card reaches a follower under two cursors;
-//   - no acknowledged write is lost: node C's feed holds every card.
+//   - no acknowledged write is lost: node C's feed holds every card;
+//   - the changes travelled through JetStream.
 func TestCluster_ThreeNodesOneService(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary three times")
 	}
 	bin := weigongBinary(t)
 	pg := pgtest.NewDatabase(t)
-	bus := startNATS(t).URL
+	nats := startNATS(t)
+	bus := nats.URL
 	t.Setenv("WEIGONG_SECRET_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")
 	flags := []string{"--store", pg, "--bus", bus}
 	nodes := map[string]*rstProc{}
@@ -109,6 +111,11 @@ func TestCluster_ThreeNodesOneService(t *testing.T) {
 			t.Fatalf("listener %d saw %d cards, want %d", i, len(l.seen), len(posted))
 		}
 		l.mu.Unlock()
+	}
+	// The changes went between nodes through JetStream, one message each
+	// however many relays published them.
+	if got := nats.streamMessages(t); got < uint64(len(posted)) {
+		t.Fatalf("the JetStream stream holds %d messages for %d cards", got, len(posted))
 	}
 	var feed struct {
 		Items []struct {
