@@ -4,7 +4,7 @@
 GO ?= go
 BIN := bin/weigong
 
-.PHONY: run build test lint bench bench-go bench-load clean
+.PHONY: run build test lint bench bench-go bench-load cluster clean
 
 run:
 	$(GO) run ./cmd/weigong serve
@@ -36,6 +36,24 @@ bench-load: build
 	$(GO) run ./cmd/wgbench -bin $(BIN) -centrifugo "$(CENTRIFUGO)"
 	$(GO) run ./cmd/wgbench orders -bin $(BIN)
 	$(GO) run ./cmd/wgbench webhooks -bin $(BIN)
+
+# cluster starts on loopback what docs/SCALE.md deploys: a private
+# PostgreSQL (thrown away when it stops), an embedded NATS JetStream
+# server, and three nodes on :8081, :8082 and :8083 sharing one database,
+# one bus, one photo folder and one secret key. Ctrl-C stops everything.
+cluster: build
+	$(GO) build -o bin/withpg ./cmd/withpg
+	bin/withpg -- sh -c '\
+	  dir=$$(mktemp -d); \
+	  export WEIGONG_SECRET_KEY=$$(od -An -tx1 -N32 /dev/urandom | tr -d " \n"); \
+	  trap "kill $$(jobs -p) 2>/dev/null; wait; rm -rf $$dir" INT TERM; \
+	  bin/weigong nats --addr 127.0.0.1:4222 --dir $$dir/nats & \
+	  sleep 1; \
+	  for port in 8081 8082 8083; do \
+	    bin/weigong serve --addr 127.0.0.1:$$port --data $$dir/node-$$port --no-rate-limit \
+	      --store "$$WEIGONG_TEST_POSTGRES" --bus nats://127.0.0.1:4222 --blobs $$dir/media & \
+	  done; \
+	  wait'
 
 clean:
 	rm -rf bin data bench-go.out
