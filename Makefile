@@ -36,6 +36,8 @@ bench-load: build
 	$(GO) run ./cmd/wgbench -bin $(BIN) -centrifugo "$(CENTRIFUGO)"
 	$(GO) run ./cmd/wgbench orders -bin $(BIN)
 	$(GO) run ./cmd/wgbench webhooks -bin $(BIN)
+	$(GO) build -o bin/withpg ./cmd/withpg
+	bin/withpg -- $(GO) run ./cmd/wgbench cluster -bin $(BIN)
 
 clean:
 	rm -rf bin data bench-go.out
