@@ -36,6 +36,8 @@ bench-load: build
 	$(GO) run ./cmd/wgbench -bin $(BIN) -centrifugo "$(CENTRIFUGO)"
 	$(GO) run ./cmd/wgbench orders -bin $(BIN)
 	$(GO) run ./cmd/wgbench webhooks -bin $(BIN)
+	$(GO) build -o bin/withpg ./cmd/withpg
+	bin/withpg -- $(GO) run ./cmd/wgbench cluster -bin $(BIN)
 
 # cluster starts on loopback what docs/SCALE.md deploys: a private
 # PostgreSQL (thrown away when it stops), an embedded NATS JetStream

@@ -21,6 +21,9 @@ type scenario struct {
 	subs, pubs int
 	pause      time.Duration
 	idleRSS    bool // measure RSS per idle connection before publishing
+	// group, when set, names subscriber i's group (the cluster's node it
+	// is on); each group's latencies are kept apart in fanoutResult.byGroup.
+	group func(i int) string
 }
 
 func (sc scenario) String() string {
@@ -48,6 +51,9 @@ type fanoutResult struct {
 	serverCPU, clientCPU time.Duration
 	frameBytes           int    // mean websocket message size received
 	sample               []byte // one delivered message, to give Centrifugo the same bytes
+	// byGroup holds each delivery's latency from the publication's answer,
+	// by scenario.group; nil when the scenario has no groups.
+	byGroup map[string][]time.Duration
 }
 
 // subscriber is one socket. Only its reader goroutine writes got; the
@@ -199,7 +205,10 @@ func runScenario(t target, sc scenario) (fanoutResult, error) {
 
 	var fromSend, fromAck []time.Duration
 	var last time.Time
-	for _, s := range subs {
+	if sc.group != nil {
+		res.byGroup = map[string][]time.Duration{}
+	}
+	for i, s := range subs {
 		for id, at := range s.got {
 			t0, ok := sent[id]
 			if !ok {
@@ -207,6 +216,10 @@ func runScenario(t target, sc scenario) (fanoutResult, error) {
 			}
 			fromSend = append(fromSend, at.Sub(t0))
 			fromAck = append(fromAck, at.Sub(acked[id]))
+			if sc.group != nil {
+				g := sc.group(i)
+				res.byGroup[g] = append(res.byGroup[g], at.Sub(acked[id]))
+			}
 			if at.After(last) {
 				last = at
 			}

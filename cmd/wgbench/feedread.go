@@ -58,9 +58,21 @@ func feedCursors(addr, token string, depth int) ([]string, error) {
 }
 
 // loadGET sends GETs from concurrency workers for d and times each one.
-// Every worker has its own keep-alive connection. path returns the URL
-// path of a worker's i-th request.
+// path returns the URL path of a worker's i-th request.
 func loadGET(addr, token, name string, concurrency int, d time.Duration, path func(worker, i int) string) readResult {
+	return loadRequests(name, concurrency, d, http.StatusOK, func(w, i int) *http.Request {
+		req, _ := http.NewRequest("GET", "http://"+addr+path(w, i), nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		return req
+	})
+}
+
+// loadRequests sends requests from concurrency workers for d and times
+// each one; an answer other than want counts as an error. Every worker has
+// its own keep-alive connection. request returns a worker's i-th request.
+func loadRequests(name string, concurrency int, d time.Duration, want int, request func(worker, i int) *http.Request) readResult {
 	tr := &http.Transport{MaxIdleConns: concurrency, MaxIdleConnsPerHost: concurrency, IdleConnTimeout: time.Minute}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
@@ -74,10 +86,7 @@ func loadGET(addr, token, name string, concurrency int, d time.Duration, path fu
 		go func() {
 			defer wg.Done()
 			for i := 0; time.Now().Before(deadline); i++ {
-				req, _ := http.NewRequest("GET", "http://"+addr+path(w, i), nil)
-				if token != "" {
-					req.Header.Set("Authorization", "Bearer "+token)
-				}
+				req := request(w, i)
 				t0 := time.Now()
 				resp, err := client.Do(req)
 				if err != nil {
@@ -86,7 +95,7 @@ func loadGET(addr, token, name string, concurrency int, d time.Duration, path fu
 				}
 				io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK {
+				if resp.StatusCode != want {
 					errs[w]++
 					continue
 				}

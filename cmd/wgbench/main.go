@@ -5,7 +5,8 @@
 // $CENTRIFUGO names one), POST /v1/cards with and without live followers,
 // and feed reads against the issues' targets, writing the "Fan-out" and
 // "Feed reads" sections of docs/BENCHMARKS.md. `wgbench orders` measures
-// drop-ship orders instead (orders.go).
+// drop-ship orders instead (orders.go); `wgbench cluster` three nodes on
+// PostgreSQL and NATS JetStream (cluster.go).
 //
 // Every load targets 127.0.0.1 and stops by itself.
 package main
@@ -41,6 +42,13 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "webhooks" {
 		if err := webhooksMain(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "wgbench webhooks:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == "cluster" {
+		if err := clusterMain(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "wgbench cluster:", err)
 			os.Exit(1)
 		}
 		return

@@ -25,7 +25,14 @@ var listening = regexp.MustCompile(`listening on http://(\S+)`)
 // flags, and waits, at most two minutes, for the line that names the
 // address.
 func startServer(bin, dir string, flags ...string) (*server, error) {
-	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dir, "--no-rate-limit"}, flags...)...)
+	return startChild(bin, listening, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dir, "--no-rate-limit"}, flags...)...)
+}
+
+// startChild runs bin with args and waits, at most two minutes, for a line
+// of its output that ready matches; the match's first group becomes the
+// server's addr.
+func startChild(bin string, ready *regexp.Regexp, args ...string) (*server, error) {
+	cmd := exec.Command(bin, args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM} // if wgbench dies, so does the server
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -40,7 +47,7 @@ func startServer(bin, dir string, flags ...string) (*server, error) {
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
+			if m := ready.FindStringSubmatch(sc.Text()); m != nil {
 				select {
 				case addr <- m[1]:
 				default:

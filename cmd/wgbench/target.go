@@ -45,10 +45,15 @@ func (w *weigongTarget) answersPings() bool { return false }
 func (w *weigongTarget) stop()              { w.srv.stop() }
 
 func (w *weigongTarget) dial(d *websocket.Dialer, i int) (*websocket.Conn, error) {
+	return dialFeed(d, w.srv.addr, w.data.fanTokens[i])
+}
+
+// dialFeed opens a distributor's live feed on the server at addr and
+// returns once it is past the ready frame.
+func dialFeed(d *websocket.Dialer, addr, token string) (*websocket.Conn, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	conn, _, err := d.DialContext(ctx, "ws://"+w.srv.addr+"/v1/feed/stream",
-		http.Header{"Authorization": {"Bearer " + w.data.fanTokens[i]}})
+	conn, _, err := d.DialContext(ctx, "ws://"+addr+"/v1/feed/stream", http.Header{"Authorization": {"Bearer " + token}})
 	if err != nil {
 		return nil, err
 	}
@@ -79,12 +84,7 @@ var postClient = &http.Client{Timeout: 30 * time.Second}
 
 // postCard creates card i as the fan-out supplier and returns its ID.
 func postCard(addr string, data seeded, i int) (string, error) {
-	body, _ := json.Marshal(map[string]any{"title": fmt.Sprintf("fan-out %d", i), "description": "春夏新款 纯棉 宽松",
-		"image_ids": []string{data.fanImageID}, "cost_price": 1500, "retail_price": 3900})
-	req, _ := http.NewRequest("POST", "http://"+addr+"/v1/cards", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+data.fanSupplierToken)
-	resp, err := postClient.Do(req)
+	resp, err := postClient.Do(cardRequest(addr, data, i))
 	if err != nil {
 		return "", err
 	}
@@ -94,4 +94,15 @@ func postCard(addr string, data seeded, i int) (string, error) {
 		return "", fmt.Errorf("POST /v1/cards: status %d, %v", resp.StatusCode, err)
 	}
 	return card.ID, nil
+}
+
+// cardRequest is the POST /v1/cards that creates card i as the fan-out
+// supplier.
+func cardRequest(addr string, data seeded, i int) *http.Request {
+	body, _ := json.Marshal(map[string]any{"title": fmt.Sprintf("fan-out %d", i), "description": "春夏新款 纯棉 宽松",
+		"image_ids": []string{data.fanImageID}, "cost_price": 1500, "retail_price": 3900})
+	req, _ := http.NewRequest("POST", "http://"+addr+"/v1/cards", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+data.fanSupplierToken)
+	return req
 }
