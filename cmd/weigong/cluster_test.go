@@ -315,3 +315,88 @@ func waitAllSeen(t *testing.T, ls []*clusterListener, cards []string, bound time
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestCluster_BackgroundJobsMoveWhenTheirNodeDies ensures the singletons
+// (here the webhook fan-out and sender) run on one node of a service and
+// move to another when that node dies: node A alone holds the lease and
+// delivers; B joins and A still delivers what B takes; A is killed with
+// SIGKILL and B takes the lease over and delivers every card posted since,
+// each once per webhook-id and correctly signed.
+func TestCluster_BackgroundJobsMoveWhenTheirNodeDies(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary twice")
+	}
+	bin := weigongBinary(t)
+	pg := pgtest.NewDatabase(t)
+	t.Setenv("WEIGONG_SECRET_KEY", "8899aabbccddeeff00112233445566778899aabbccddeeff0011223344556677")
+	flags := []string{"--store", pg, "--allow-private-webhooks"}
+	a := rstStart(t, bin, t.TempDir(), flags...)
+	recv := newHookReceiver(t)
+	sup := a.signUp(t, "supplier", "lease_sup")
+	dist := a.signUp(t, "distributor", "lease_dist")
+	a.call(t, http.StatusOK, "PUT", "/v1/suppliers/"+sup.id+"/follow", dist.token, nil, nil)
+	var hook struct{ Secret string }
+	a.call(t, http.StatusCreated, "POST", "/v1/webhooks", dist.token,
+		map[string]any{"url": recv.URL + "/hook", "events": []string{"card.published"}}, &hook)
+	recv.mu.Lock()
+	recv.secret = hook.Secret
+	recv.mu.Unlock()
+	img := a.upload(t, sup.token)
+
+	var posted []string
+	post := func(via *rstProc) {
+		var card struct{ ID string }
+		via.call(t, http.StatusCreated, "POST", "/v1/cards", sup.token, map[string]any{
+			"title": fmt.Sprintf("lease %d", len(posted)), "image_ids": []string{img},
+			"cost_price": 100, "retail_price": 200}, &card)
+		posted = append(posted, card.ID)
+	}
+	delivered := func(bound time.Duration) {
+		t.Helper()
+		deadline := time.Now().Add(bound)
+		for {
+			got := map[string]bool{}
+			for _, m := range recv.messages() {
+				var msg struct{ Data struct{ Card struct{ ID string } } }
+				_ = json.Unmarshal(m.Body, &msg)
+				got[msg.Data.Card.ID] = true
+			}
+			missing := 0
+			for _, id := range posted {
+				if !got[id] {
+					missing++
+				}
+			}
+			if missing == 0 {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d of %d cards not delivered by webhook within %v", missing, len(posted), bound)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+
+	post(a)
+	delivered(30 * time.Second) // A is alone: it holds the lease
+	b := rstStart(t, bin, t.TempDir(), flags...)
+	post(b)
+	delivered(30 * time.Second) // A still holds it and sees B's commit
+	a.kill(t)
+	for range 3 {
+		post(b)
+	}
+	delivered(60 * time.Second) // B took the lease over
+	seen := map[string]bool{}
+	for _, m := range recv.messages() {
+		if seen[m.ID] {
+			// At least once is the contract; a repeat must keep its
+			// webhook-id, so receivers can drop it.
+			continue
+		}
+		seen[m.ID] = true
+	}
+	if len(seen) < len(posted) {
+		t.Fatalf("%d distinct webhook-ids for %d cards", len(seen), len(posted))
+	}
+}
