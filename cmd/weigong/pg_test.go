@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/hex"
 	"image/color"
 	"log/slog"
@@ -68,12 +69,22 @@ func pgDataStore(t *testing.T, data string) string {
 	}
 	path := filepath.Join(data, secretKeyFile)
 	if _, err := os.Stat(path); os.IsNotExist(err) {
-		key := strings.Repeat("ab", 32)
+		// A random key, as a node on bbolt makes: a test that tries a
+		// wrong key must not hit this one by chance.
+		key := hex.EncodeToString(pgRandomKey(t))
 		if err := os.WriteFile(path, []byte(key), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
 	return url.(string)
+}
+
+func pgRandomKey(t *testing.T) []byte {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		t.Fatal(err)
+	}
+	return key
 }
 
 // dataArgs returns the flags that name a data directory's database to a
