@@ -14,9 +14,13 @@ build:
 
 # test runs beside a private PostgreSQL (cmd/withpg: initdb + pg_ctl on a
 # temporary directory, stopped afterwards) shared by every test binary.
+# The API suite (cmd/weigong) then runs a second time with every node on
+# PostgreSQL and an embedded NATS JetStream (WEIGONG_TEST_STORE=postgres,
+# cmd/weigong/pg_test.go): the same tests on both backends.
 test:
 	$(GO) build -o bin/withpg ./cmd/withpg
-	bin/withpg -- $(GO) test -race -count=1 -timeout 30m ./...
+	bin/withpg -- sh -c '$(GO) test -race -count=1 -timeout 30m ./... && \
+		WEIGONG_TEST_STORE=postgres $(GO) test -race -count=1 -timeout 40m ./cmd/weigong/'
 
 lint:
 	$(GO) vet ./...

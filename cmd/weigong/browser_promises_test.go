@@ -29,7 +29,7 @@ func TestBrowser_SupplierPromises(t *testing.T) {
 	n.must(200, "PUT", "/v1/suppliers/"+sup.ID+"/follow", dist.Token, nil)
 	n.Stop()
 	var out, errOut bytes.Buffer
-	if code := run([]string{"verify", "--data", data, sup.Handle}, &out, &errOut); code != 0 {
+	if code := run(append(append([]string{"verify"}, dataArgs(data)...), sup.Handle), &out, &errOut); code != 0 {
 		t.Fatalf("verify exit %d: %s", code, errOut.String())
 	}
 	n = startNode(t, data)

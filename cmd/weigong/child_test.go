@@ -49,6 +49,7 @@ func startBinary(t *testing.T, flags ...string) *rstProc {
 
 func TestMain(m *testing.M) {
 	code := pgtest.Run(m) // a private PostgreSQL unless one is named (pg_test.go)
+	stopTestBus()
 	if builtBinary.dir != "" {
 		os.RemoveAll(builtBinary.dir)
 	}

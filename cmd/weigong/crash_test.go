@@ -36,6 +36,11 @@ func TestCrash_WritesSurviveSIGKILL(t *testing.T) {
 	}
 	bin := weigongBinary(t)
 	seed, crashes := crashSeed(t), crashCount(t)
+	if onTestPostgres() {
+		t.Log("crash test on PostgreSQL + NATS JetStream (WEIGONG_TEST_STORE=postgres)")
+	} else {
+		t.Log("crash test on bbolt")
+	}
 	t.Run("posts", func(t *testing.T) { testCrashPosts(t, bin, seed, crashes) })
 	t.Run("patches", func(t *testing.T) { testCrashPatches(t, bin, seed, crashes) })
 }

@@ -121,9 +121,15 @@ func (r *crashRig) crash() {
 }
 
 // check runs `weigong check` on the data directory; the server must be
-// down (bbolt locks the file for one process).
+// down (bbolt locks the file for one process). On PostgreSQL there is no
+// file to check: the server recovers its own write-ahead log, and what
+// the rig checks of the data (nothing acknowledged lost, nothing doubled)
+// is the same on both engines.
 func (r *crashRig) check() {
 	r.t.Helper()
+	if _, ok := pgStores.Load(r.data); ok {
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, r.bin, "check", "--data", r.data).CombinedOutput()

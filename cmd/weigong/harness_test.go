@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"mime/multipart"
 	"net/http"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -37,7 +36,7 @@ func startNode(t *testing.T, data string, opts ...func(*serveConfig)) *testNode 
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if cfg.Store == "" && os.Getenv(envTestStore) == "postgres" {
+	if cfg.Store == "" && onTestPostgres() {
 		usePostgres(t, &cfg)
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -16,7 +16,8 @@ commands:
   nats            run a NATS JetStream server for serve --bus (see weigong nats -h)
   backup FILE     write a consistent copy of the database to FILE (server stopped)
   check           verify the database file's consistency (server stopped)
-  verify HANDLE   grant a supplier the verified badge (server stopped)
+  verify HANDLE   grant a supplier the verified badge (bbolt: server stopped;
+                  PostgreSQL: --store postgres://…, servers running)
   unverify HANDLE withdraw it (server stopped)
 `
 

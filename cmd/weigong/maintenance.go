@@ -72,8 +72,9 @@ func checkCommand(args []string, stdout io.Writer) error {
 
 // verifyCommand grants (or, with verified false, withdraws) the operator's
 // verified badge: `weigong verify HANDLE`, `weigong unverify HANDLE`.
-// Suppliers cannot give it to themselves; it runs with the server stopped,
-// like backup and check, since bbolt locks the file for one process.
+// Suppliers cannot give it to themselves. On bbolt it runs with the
+// server stopped, like backup and check, since bbolt locks the file for
+// one process; with --store postgres://… it runs beside the nodes.
 func verifyCommand(args []string, stdout io.Writer, verified bool) error {
 	name := "verify"
 	if !verified {
@@ -81,13 +82,14 @@ func verifyCommand(args []string, stdout io.Writer, verified bool) error {
 	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	data := fs.String("data", env("WEIGONG_DATA", "./data"), "data directory (WEIGONG_DATA)")
+	store := fs.String("store", env("WEIGONG_STORE", ""), "postgres://… when the service runs on PostgreSQL (WEIGONG_STORE); default: bbolt under --data")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return fmt.Errorf("usage: weigong %s [--data DIR] HANDLE", name)
+		return fmt.Errorf("usage: weigong %s [--data DIR | --store postgres://…] HANDLE", name)
 	}
-	db, err := storage.Open(dbPath(*data))
+	db, err := openStore(serveConfig{Data: *data, Store: *store})
 	if err != nil {
 		return err
 	}

@@ -2,17 +2,21 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/hex"
 	"image/color"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/nats-io/nats-server/v2/server"
 
+	"github.com/weigong/weigong/feed/jetstream"
 	"github.com/weigong/weigong/storage"
 	"github.com/weigong/weigong/storage/pgtest"
 )
@@ -26,25 +30,109 @@ const envTestStore = "WEIGONG_TEST_STORE"
 // restarts a node on the same directory finds the same database.
 var pgStores sync.Map
 
-// usePostgres points cfg at the PostgreSQL database of its data directory,
-// created on first use, and gives the directory a secret key file (a
-// shared database needs one from the operator).
+// onTestPostgres reports whether the harness runs nodes on PostgreSQL.
+func onTestPostgres() bool { return os.Getenv(envTestStore) == "postgres" }
+
+// usePostgres points cfg at the PostgreSQL database of its data directory
+// and at the test binary's NATS server, as a node of a cluster runs.
 func usePostgres(t *testing.T, cfg *serveConfig) {
 	t.Helper()
-	url, ok := pgStores.Load(cfg.Data)
-	if !ok {
-		url, _ = pgStores.LoadOrStore(cfg.Data, pgtest.NewDatabase(t))
+	cfg.Store = pgDataStore(t, cfg.Data)
+	if cfg.Bus == "" {
+		cfg.Bus = testBus(t)
 	}
-	cfg.Store = url.(string)
-	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
+}
+
+// pgServeFlags returns the flags that put a child `weigong serve` on data
+// on PostgreSQL and NATS, as usePostgres does for in-process nodes: none
+// when the harness runs on bbolt or the test chose its own --store.
+func pgServeFlags(t *testing.T, data string, flags []string) []string {
+	t.Helper()
+	if !onTestPostgres() || slices.Contains(flags, "--store") {
+		return nil
+	}
+	return []string{"--store", pgDataStore(t, data), "--bus", testBus(t)}
+}
+
+// pgDataStore returns the URL of the database of a data directory,
+// created on first use, and gives the directory a secret key file (a
+// shared database needs one from the operator; child processes read it
+// there too).
+func pgDataStore(t *testing.T, data string) string {
+	t.Helper()
+	url, ok := pgStores.Load(data)
+	if !ok {
+		url, _ = pgStores.LoadOrStore(data, pgtest.NewDatabase(t))
+	}
+	if err := os.MkdirAll(data, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(cfg.Data, secretKeyFile)
+	path := filepath.Join(data, secretKeyFile)
 	if _, err := os.Stat(path); os.IsNotExist(err) {
-		key := strings.Repeat("ab", 32)
+		// A random key, as a node on bbolt makes: a test that tries a
+		// wrong key must not hit this one by chance.
+		key := hex.EncodeToString(pgRandomKey(t))
 		if err := os.WriteFile(path, []byte(key), 0o600); err != nil {
 			t.Fatal(err)
 		}
+	}
+	return url.(string)
+}
+
+func pgRandomKey(t *testing.T) []byte {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
+// dataArgs returns the flags that name a data directory's database to a
+// maintenance command: --data, and --store when the harness put it on
+// PostgreSQL.
+func dataArgs(data string) []string {
+	if url, ok := pgStores.Load(data); ok {
+		return []string{"--data", data, "--store", url.(string)}
+	}
+	return []string{"--data", data}
+}
+
+// sharedBus is the one embedded NATS JetStream server every node of a
+// WEIGONG_TEST_STORE=postgres run uses, started on first use and stopped
+// by TestMain. Nodes on different databases do not mix: each log has its
+// own stream (jetstream.StreamConfig.LogID).
+var sharedBus struct {
+	once sync.Once
+	dir  string
+	srv  *server.Server
+	err  error
+}
+
+// testBus returns the URL of the shared NATS server.
+func testBus(t *testing.T) string {
+	t.Helper()
+	b := &sharedBus
+	b.once.Do(func() {
+		if b.dir, b.err = os.MkdirTemp("", "weigong-nats-"); b.err != nil {
+			return
+		}
+		b.srv, b.err = jetstream.RunServer(jetstream.ServerConfig{Addr: "127.0.0.1:0", Dir: b.dir})
+	})
+	if b.err != nil {
+		t.Fatalf("shared NATS server: %v", b.err)
+	}
+	return "nats://" + b.srv.Addr().String()
+}
+
+// stopTestBus stops the shared NATS server, if a test started it.
+func stopTestBus() {
+	b := &sharedBus
+	if b.srv != nil {
+		b.srv.Shutdown()
+		b.srv.WaitForShutdown()
+	}
+	if b.dir != "" {
+		os.RemoveAll(b.dir)
 	}
 }
 

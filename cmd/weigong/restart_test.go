@@ -106,6 +106,7 @@ var rstListening = regexp.MustCompile(`listening on http://(\S+)`)
 func rstStart(t *testing.T, bin, data string, flags ...string) *rstProc {
 	t.Helper()
 	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--no-rate-limit"}, flags...)
+	args = append(args, pgServeFlags(t, data, flags)...)
 	cmd := exec.Command(bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -9,10 +9,15 @@ import (
 	"testing"
 )
 
-// openTestNode opens (not serves) a node on data, for start-up checks.
+// openTestNode opens (not serves) a node on data, for start-up checks,
+// on the database the harness gave data.
 func openTestNode(t *testing.T, data string) (*node, error) {
 	t.Helper()
-	n, err := openNode(serveConfig{Data: data}, slog.New(slog.NewTextHandler(&syncBuffer{}, nil)))
+	cfg := serveConfig{Data: data}
+	if url, ok := pgStores.Load(data); ok {
+		cfg.Store = url.(string)
+	}
+	n, err := openNode(cfg, slog.New(slog.NewTextHandler(&syncBuffer{}, nil)))
 	if err == nil {
 		t.Cleanup(func() { n.db.Close() })
 	}

@@ -23,20 +23,20 @@ func TestVerify_OperatorGrantsAndWithdraws(t *testing.T) {
 		return strings.Join(a.Badges, ",")
 	}
 	var out, errOut bytes.Buffer
-	if code := run([]string{"verify", "--data", data, "vfy_sup"}, &out, &errOut); code != 0 {
+	if code := run(append(append([]string{"verify"}, dataArgs(data)...), "vfy_sup"), &out, &errOut); code != 0 {
 		t.Fatalf("verify exit %d: %s", code, errOut.String())
 	}
 	if got := badges(); got != "verified" {
 		t.Fatalf("badges after verify = %q", got)
 	}
-	if code := run([]string{"unverify", "--data", data, "vfy_sup"}, &out, &errOut); code != 0 {
+	if code := run(append(append([]string{"unverify"}, dataArgs(data)...), "vfy_sup"), &out, &errOut); code != 0 {
 		t.Fatalf("unverify exit %d: %s", code, errOut.String())
 	}
 	if got := badges(); got != "" {
 		t.Fatalf("badges after unverify = %q", got)
 	}
 	errOut.Reset()
-	if code := run([]string{"verify", "--data", data, "nobody_here"}, &out, &errOut); code == 0 || !strings.Contains(errOut.String(), "nobody_here") {
+	if code := run(append(append([]string{"verify"}, dataArgs(data)...), "nobody_here"), &out, &errOut); code == 0 || !strings.Contains(errOut.String(), "nobody_here") {
 		t.Fatalf("verify of an unknown handle: exit %d, %q", code, errOut.String())
 	}
 }
