@@ -248,3 +248,27 @@ func storeContent(t *testing.T, data string) []byte {
 	}
 	return raw
 }
+
+// TestHarness_PostgresRunPutsEveryNodeOnPostgres guards the hook itself:
+// on the PostgreSQL run, nodes started in process and as child binaries
+// keep nothing in a bbolt file, so the suite really tests PostgreSQL. On
+// the bbolt run it checks the opposite.
+func TestHarness_PostgresRunPutsEveryNodeOnPostgres(t *testing.T) {
+	inProcess := t.TempDir()
+	n := startNode(t, inProcess)
+	n.signUp("supplier", "hook_check_a")
+	n.Stop()
+	child := t.TempDir()
+	p := rstStart(t, weigongBinary(t), child)
+	p.signUp(t, "supplier", "hook_check_b")
+	p.kill(t)
+	for _, data := range []string{inProcess, child} {
+		_, err := os.Stat(dbPath(data))
+		switch {
+		case onTestPostgres() && err == nil:
+			t.Errorf("%s: a bbolt file on the PostgreSQL run", data)
+		case !onTestPostgres() && err != nil:
+			t.Errorf("%s: no bbolt file on the bbolt run: %v", data, err)
+		}
+	}
+}
