@@ -357,7 +357,9 @@ func TestCluster_BackgroundJobsMoveWhenTheirNodeDies(t *testing.T) {
 		for {
 			got := map[string]bool{}
 			for _, m := range recv.messages() {
-				var msg struct{ Data struct{ Card struct{ ID string } } }
+				var msg struct {
+					Data struct{ Card struct{ ID string } }
+				}
 				_ = json.Unmarshal(m.Body, &msg)
 				got[msg.Data.Card.ID] = true
 			}
