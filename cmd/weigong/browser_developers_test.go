@@ -64,8 +64,14 @@ func TestBrowser_DevelopersPage(t *testing.T) {
 	rec.waitFor("ping")
 	tb.click("[data-test=dev-hook-deliveries]")
 	tb.waitFor("[data-test=dev-delivery]")
-	tb.waitJS("ping delivered", `(() => { document.querySelector('[data-test=dev-deliveries-refresh]').click();
-		return document.querySelector('[data-test=dev-delivery][data-state=succeeded] [data-test=dev-attempt]') !== null })()`)
+	// Refresh until the ping shows as delivered, and only click while it
+	// does not: a refresh still drawing would replace the retry button
+	// between finding it and clicking it (CI saw "Could not find node").
+	tb.waitJS("ping delivered", `(() => {
+		const refresh = document.querySelector('[data-test=dev-deliveries-refresh]');
+		const done = document.querySelector('[data-test=dev-delivery][data-state=succeeded] [data-test=dev-attempt]') !== null;
+		if (!done && !refresh.disabled) refresh.click();
+		return done && !refresh.disabled })()`)
 	tb.click("[data-test=dev-delivery-retry]")
 	tb.waitJS("retried", `document.querySelectorAll('[data-test=dev-attempt]').length >= 2`)
 	if len(rec.messages()) < 2 {

@@ -1,6 +1,6 @@
 // Package sharedstate keeps in PostgreSQL the short-lived state that
 // several weigong nodes must agree on and that the store does not hold
-// (issue 12 §4): the rate limits' one-minute windows
+// (issue 12 §4): the rate limits' sliding one-minute windows
 // (server.RateCounter) and the share pages' visitor ledger
 // (share.Visitors). With it, a limit of N a minute is N across the
 // cluster, and a visitor counted by one node is not counted by another.
@@ -9,8 +9,9 @@
 // read-modify-write that must be atomic across nodes ("count this event
 // unless the window is full", "admit this visitor unless seen, and only
 // if its network is under its cap"). PostgreSQL answers each in one
-// INSERT … ON CONFLICT DO UPDATE … WHERE (the visitor in one short
-// transaction of two), with its row locks doing the arbitration; NATS KV
+// round trip (a function under a per-key advisory lock for the rate
+// limits, one short transaction of two upserts for a visitor), with its
+// locks doing the arbitration; NATS KV
 // would need a get-then-compare-and-set loop that retries under
 // contention, exactly when an attacker hammers one key. PostgreSQL is
 // also the one service every cluster has: the state needs no other.
@@ -56,14 +57,33 @@ type State struct {
 // schema is the tables of State. The primary keys are what the upserts
 // conflict on; the second indexes serve the prune.
 const schema = `
-CREATE UNLOGGED TABLE IF NOT EXISTS shared_rate_windows (
-	limit_name   text        NOT NULL,
-	key_hash     bytea       NOT NULL,
-	window_start timestamptz NOT NULL,
-	n            integer     NOT NULL,
-	PRIMARY KEY (limit_name, key_hash, window_start)
+DROP TABLE IF EXISTS shared_rate_windows;
+CREATE UNLOGGED TABLE IF NOT EXISTS shared_rate_slots (
+	limit_name text    NOT NULL,
+	key_hash   bytea   NOT NULL,
+	slot       bigint  NOT NULL,
+	n          integer NOT NULL,
+	PRIMARY KEY (limit_name, key_hash, slot)
 );
-CREATE INDEX IF NOT EXISTS shared_rate_windows_start ON shared_rate_windows (window_start);
+CREATE INDEX IF NOT EXISTS shared_rate_slots_slot ON shared_rate_slots (slot);
+-- shared_rate_allow counts one event in slot p_slot unless the slots
+-- counted at p_slot (it and the p_counted - 1 before it) already hold
+-- p_max; it reports whether it did. The transaction-scoped advisory lock
+-- (two-key form, a key space apart from the store's one-key locks)
+-- makes the sum and the insert one step for each (limit, key) across
+-- every node.
+CREATE OR REPLACE FUNCTION shared_rate_allow(p_limit text, p_key bytea, p_slot bigint, p_counted integer, p_max integer)
+RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM pg_advisory_xact_lock(2003791972, hashtext(p_limit || ':' || encode(p_key, 'hex')));
+	IF (SELECT coalesce(sum(n), 0) FROM shared_rate_slots
+	    WHERE limit_name = p_limit AND key_hash = p_key AND slot > p_slot - p_counted) >= p_max THEN
+		RETURN false;
+	END IF;
+	INSERT INTO shared_rate_slots AS r (limit_name, key_hash, slot, n) VALUES (p_limit, p_key, p_slot, 1)
+	ON CONFLICT (limit_name, key_hash, slot) DO UPDATE SET n = r.n + 1;
+	RETURN true;
+END $$;
 CREATE UNLOGGED TABLE IF NOT EXISTS shared_view_visitors (
 	visitor bytea       PRIMARY KEY,
 	until   timestamptz NOT NULL
@@ -122,47 +142,49 @@ func (s *State) Close() {
 	}
 }
 
-// Allow implements server.RateCounter: one upsert that adds the event
-// to key's row of the current minute unless the row is full. Windows are
-// whole minutes of the nodes' clocks (kept by NTP), so every node counts
-// into the same row.
+// Allow implements server.RateCounter with server's sliding windows:
+// one call of shared_rate_allow, which counts the event in the current
+// six-second slot unless the key's last 11 slots already hold perMinute.
+// Slots are numbered from the nodes' clocks (kept by NTP), so every node
+// counts into the same rows.
 func (s *State) Allow(ctx context.Context, limit, key string, perMinute int) (bool, error) {
 	if perMinute < 1 {
 		return false, nil
 	}
 	now := s.now()
 	s.maybePrune(ctx, now)
-	var n int
-	err := s.pool.QueryRow(ctx, `
-		INSERT INTO shared_rate_windows AS w (limit_name, key_hash, window_start, n) VALUES ($1, $2, $3, 1)
-		ON CONFLICT (limit_name, key_hash, window_start) DO UPDATE SET n = w.n + 1 WHERE w.n < $4
-		RETURNING n`, limit, keyHash(key), windowStart(now), perMinute).Scan(&n)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil // the row is full: the WHERE refused the update
-	}
+	var ok bool
+	err := s.pool.QueryRow(ctx, `SELECT shared_rate_allow($1, $2, $3, $4, $5)`,
+		limit, keyHash(key), rateSlot(now), rateSlotsCounted, perMinute).Scan(&ok)
 	if err != nil {
 		return false, fmt.Errorf("rate limit %s: %w", limit, err)
 	}
-	return true, nil
+	return ok, nil
 }
 
 // Exceeded implements server.RateCounter.
 func (s *State) Exceeded(ctx context.Context, limit, key string, perMinute int) (bool, error) {
 	var n int
 	err := s.pool.QueryRow(ctx, `
-		SELECT n FROM shared_rate_windows WHERE limit_name = $1 AND key_hash = $2 AND window_start = $3`,
-		limit, keyHash(key), windowStart(s.now())).Scan(&n)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return perMinute < 1, nil
-	}
+		SELECT coalesce(sum(n), 0) FROM shared_rate_slots WHERE limit_name = $1 AND key_hash = $2 AND slot > $3`,
+		limit, keyHash(key), rateSlot(s.now())-rateSlotsCounted).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("rate limit %s: %w", limit, err)
 	}
 	return n >= perMinute, nil
 }
 
-// windowStart is the start of the one-minute window that holds t.
-func windowStart(t time.Time) time.Time { return t.UTC().Truncate(time.Minute) }
+// The sliding windows of server.RateSlot and server.RateSlotsCounted
+// (this package does not import the HTTP server; the test checks the
+// two agree): six-second slots, an event counting for the slot it fell
+// in and the ten after it.
+const (
+	rateSlotLength   = 6 * time.Second
+	rateSlotsCounted = 11
+)
+
+// rateSlot is the number of the slot that holds t.
+func rateSlot(t time.Time) int64 { return t.UnixNano() / int64(rateSlotLength) }
 
 // keyHash hides a rate limit's key (an IP address, a handle, an account
 // ID) and bounds its size, whatever the client sent.
@@ -233,11 +255,11 @@ func (s *State) maybePrune(ctx context.Context, now time.Time) {
 	_ = s.Prune(ctx, now)
 }
 
-// Prune deletes the rate windows that ended before now and the visitors
-// and networks whose windows have ended.
+// Prune deletes the rate slots that no longer count at now and the
+// visitors and networks whose windows have ended.
 func (s *State) Prune(ctx context.Context, now time.Time) error {
 	batch := &pgx.Batch{}
-	batch.Queue(`DELETE FROM shared_rate_windows WHERE window_start < $1`, windowStart(now))
+	batch.Queue(`DELETE FROM shared_rate_slots WHERE slot <= $1`, rateSlot(now)-rateSlotsCounted)
 	batch.Queue(`DELETE FROM shared_view_visitors WHERE until <= $1`, now)
 	batch.Queue(`DELETE FROM shared_view_places WHERE until <= $1`, now)
 	return s.pool.SendBatch(ctx, batch).Close()

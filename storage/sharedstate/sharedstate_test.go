@@ -44,7 +44,7 @@ func twoNodes(t *testing.T) (a, b *State, clock *atomic.Pointer[time.Time]) {
 // TestRateCounter_LimitHoldsAcrossNodes ensures that two nodes hammering
 // one key at once allow exactly perMinute events between them, that both
 // then see the key exceeded, that other keys and limits are unaffected,
-// and that the next minute starts afresh.
+// and that the key has its limit again once its events are 66 s old.
 func TestRateCounter_LimitHoldsAcrossNodes(t *testing.T) {
 	a, b, clock := twoNodes(t)
 	ctx := context.Background()
@@ -82,10 +82,15 @@ func TestRateCounter_LimitHoldsAcrossNodes(t *testing.T) {
 	if ok, err := b.Allow(ctx, "uploads", "198.51.100.7", perMinute); err != nil || !ok {
 		t.Errorf("another limit: %v, %v", ok, err)
 	}
-	next := clock.Load().Add(time.Minute)
-	clock.Store(&next)
+	later := clock.Load().Add(59 * time.Second)
+	clock.Store(&later)
+	if over, _ := a.Exceeded(ctx, "sign-up-ip", "198.51.100.7", perMinute); !over {
+		t.Error("no longer exceeded 59 s later")
+	}
+	later = later.Add(7 * time.Second)
+	clock.Store(&later)
 	if over, _ := a.Exceeded(ctx, "sign-up-ip", "198.51.100.7", perMinute); over {
-		t.Error("still exceeded in the next minute")
+		t.Error("still exceeded 66 s later")
 	}
 	if ok, err := a.Allow(ctx, "sign-up-ip", "198.51.100.7", perMinute); err != nil || !ok {
 		t.Errorf("next minute: %v, %v", ok, err)
@@ -106,6 +111,36 @@ func TestRateCounter_FailuresPerHandleAcrossNodes(t *testing.T) {
 		if over, err := node.Exceeded(ctx, "sign-in-fails-handle", "lily", 10); err != nil || !over {
 			t.Errorf("node %s after 5 failures on each node: Exceeded = %v, %v; want true", name, over, err)
 		}
+	}
+}
+
+// TestRateCounter_NoBurstAcrossTheMinute ensures the windows slide on
+// PostgreSQL as in server.MemoryRateCounter: 10 failures around a minute
+// boundary, half on each node, refuse the 11th. With whole-minute rows a
+// burst straddling the boundary had its count reset halfway (the flaky
+// TestAPI_SignIn_RateLimited on the PostgreSQL run).
+func TestRateCounter_NoBurstAcrossTheMinute(t *testing.T) {
+	a, b, clock := twoNodes(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 30, 10, 0, 55, 0, time.UTC)
+	for i := 0; i < 10; i++ {
+		clock.Store(&now)
+		if ok, err := []*State{a, b}[i%2].Allow(ctx, "sign-in-fails-handle", "lily", 10); err != nil || !ok {
+			t.Fatalf("event %d: %v, %v", i+1, ok, err)
+		}
+		now = now.Add(time.Second) // 10:00:55 … 10:01:04
+	}
+	clock.Store(&now)
+	if ok, err := a.Allow(ctx, "sign-in-fails-handle", "lily", 10); err != nil || ok {
+		t.Errorf("the 11th event within 10 s: %v, %v; want refused", ok, err)
+	}
+}
+
+// TestRateSlots_SameAsServer ensures the slots counted here are the
+// server's, so a node on PostgreSQL limits as a single node does.
+func TestRateSlots_SameAsServer(t *testing.T) {
+	if rateSlotLength != server.RateSlot || rateSlotsCounted != server.RateSlotsCounted {
+		t.Errorf("slots here: %d × %v; server: %d × %v", rateSlotsCounted, rateSlotLength, server.RateSlotsCounted, server.RateSlot)
 	}
 }
 
@@ -232,18 +267,18 @@ func TestPrune(t *testing.T) {
 	a.Allow(ctx, "uploads", "acct", 5)
 	a.Admit(ctx, key("v-old"), key("p-old"), now.Add(-2*time.Hour), time.Hour, 3)
 	a.Admit(ctx, key("v-new"), key("p-new"), now, time.Hour, 3)
-	if err := a.Prune(ctx, now.Add(time.Minute)); err != nil {
+	if err := a.Prune(ctx, now.Add(66*time.Second)); err != nil {
 		t.Fatal(err)
 	}
 	counts := map[string]int{}
-	for _, table := range []string{"shared_rate_windows", "shared_view_visitors", "shared_view_places"} {
+	for _, table := range []string{"shared_rate_slots", "shared_view_visitors", "shared_view_places"} {
 		var n int
 		if err := a.pool.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		counts[table] = n
 	}
-	want := map[string]int{"shared_rate_windows": 0, "shared_view_visitors": 1, "shared_view_places": 1}
+	want := map[string]int{"shared_rate_slots": 0, "shared_view_visitors": 1, "shared_view_places": 1}
 	if fmt.Sprint(counts) != fmt.Sprint(want) {
 		t.Errorf("rows after prune: %v, want %v", counts, want)
 	}

@@ -7,15 +7,15 @@ import (
 	"time"
 )
 
-// RateCounter counts events per (limit, key) in fixed one-minute windows,
-// for the rate limits of API.md "Conventions". The default,
+// RateCounter counts events per (limit, key) in sliding one-minute
+// windows (RateSlot), for the rate limits of API.md "Conventions". The default,
 // NewMemoryRateCounter, counts in this process: with several nodes each
 // node would allow the whole limit, so a cluster gives every node one
 // counter they share (package sharedstate, on PostgreSQL), and a limit of
 // N a minute is then N across the cluster.
 type RateCounter interface {
 	// Allow records one event for key under the named limit and reports
-	// whether it is within perMinute events in the current window; an
+	// whether it is within perMinute events in the sliding window; an
 	// event refused is not recorded.
 	Allow(ctx context.Context, limit, key string, perMinute int) (bool, error)
 	// Exceeded reports whether key has used up perMinute events of the
@@ -105,8 +105,23 @@ func newLimits(enabled bool, counter RateCounter, log *slog.Logger) limits {
 	}
 }
 
-// MemoryRateCounter is the RateCounter of one process: a window per
-// limit, each counting at most 100,000 keys. Make one with
+// The windows slide. Time is cut into six-second slots, and an event
+// counts against its limit while its slot is the current one or one of
+// the ten before it: every event of the last 60 s, and at most 6 s more.
+// So N events in any 60 s refuse the next one, wherever the minute
+// boundary falls (fixed windows allowed 2N across a boundary, and reset a
+// count in the middle of a burst), and a key quiet for 66 s has its whole
+// limit again. sharedstate.State counts the same slots in PostgreSQL.
+const (
+	RateSlot         = 6 * time.Second
+	RateSlotsCounted = 11
+)
+
+// rateSlotOf is the number of the slot that holds t.
+func rateSlotOf(t time.Time) int64 { return t.UnixNano() / int64(RateSlot) }
+
+// MemoryRateCounter is the RateCounter of one process: sliding windows
+// per limit, each counting at most 100,000 keys. Make one with
 // NewMemoryRateCounter.
 type MemoryRateCounter struct {
 	mu      sync.Mutex
@@ -121,12 +136,12 @@ func NewMemoryRateCounter() *MemoryRateCounter {
 
 // Allow implements RateCounter; it never fails.
 func (m *MemoryRateCounter) Allow(_ context.Context, limit, key string, perMinute int) (bool, error) {
-	return m.window(limit).allow(key, perMinute, m.now()), nil
+	return m.window(limit).allow(key, perMinute, rateSlotOf(m.now())), nil
 }
 
 // Exceeded implements RateCounter; it never fails.
 func (m *MemoryRateCounter) Exceeded(_ context.Context, limit, key string, perMinute int) (bool, error) {
-	return m.window(limit).exceeded(key, perMinute, m.now()), nil
+	return m.window(limit).exceeded(key, perMinute, rateSlotOf(m.now())), nil
 }
 
 func (m *MemoryRateCounter) window(limit string) *window {
@@ -134,46 +149,93 @@ func (m *MemoryRateCounter) window(limit string) *window {
 	defer m.mu.Unlock()
 	w, ok := m.windows[limit]
 	if !ok {
-		w = &window{counts: map[string]int{}, maxKeys: 100_000}
+		w = &window{keys: map[string]*slots{}, maxKeys: 100_000}
 		m.windows[limit] = w
 	}
 	return w
 }
 
-// window counts events per key in one limit's fixed one-minute windows.
+// window counts one limit's events per key in sliding windows.
 type window struct {
-	mu      sync.Mutex
-	start   time.Time
-	counts  map[string]int
-	maxKeys int
+	mu         sync.Mutex
+	keys       map[string]*slots
+	maxKeys    int
+	lastPruned int64 // the slot of the last prune
 }
 
-func (w *window) allow(key string, perMinute int, now time.Time) bool {
+// slots are one key's counts in its last RateSlotsCounted slots: a ring
+// indexed by slot number, each entry remembering which slot it counts.
+// 88 bytes a key.
+type slots struct {
+	slot [RateSlotsCounted]uint32
+	n    [RateSlotsCounted]uint32
+}
+
+// used is how many events count at slot now.
+func (s *slots) used(now int64) int {
+	total := 0
+	for i, slot := range s.slot {
+		if int64(slot) > now-RateSlotsCounted {
+			total += int(s.n[i])
+		}
+	}
+	return total
+}
+
+// add counts one event in slot now.
+func (s *slots) add(now int64) {
+	i := now % RateSlotsCounted
+	if int64(s.slot[i]) != now {
+		s.slot[i], s.n[i] = uint32(now), 0
+	}
+	s.n[i]++
+}
+
+func (w *window) allow(key string, perMinute int, now int64) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.roll(now)
-	if w.counts[key] >= perMinute {
+	w.prune(now)
+	s := w.keys[key]
+	if s == nil {
+		if perMinute < 1 {
+			return false
+		}
+		if len(w.keys) >= w.maxKeys {
+			// Under a flood of distinct keys, refuse rather than grow without bound.
+			return false
+		}
+		s = &slots{}
+		w.keys[key] = s
+	}
+	if s.used(now) >= perMinute {
 		return false
 	}
-	if len(w.counts) >= w.maxKeys {
-		// Under a flood of distinct keys, refuse rather than grow without bound.
-		return false
-	}
-	w.counts[key]++
+	s.add(now)
 	return true
 }
 
-func (w *window) exceeded(key string, perMinute int, now time.Time) bool {
+func (w *window) exceeded(key string, perMinute int, now int64) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.roll(now)
-	return w.counts[key] >= perMinute
+	s := w.keys[key]
+	if s == nil {
+		return perMinute < 1
+	}
+	return s.used(now) >= perMinute
 }
 
-// roll starts a new window when the minute is over.
-func (w *window) roll(now time.Time) {
-	if now.Sub(w.start) >= time.Minute {
-		w.start = now
-		clear(w.counts)
+// prune forgets the keys with nothing counted: once every
+// RateSlotsCounted slots, and once a slot while the map is full, so a
+// flood of new keys costs one scan per slot, not one per key.
+func (w *window) prune(now int64) {
+	due := now-w.lastPruned >= RateSlotsCounted || (len(w.keys) >= w.maxKeys && now != w.lastPruned)
+	if !due {
+		return
+	}
+	w.lastPruned = now
+	for key, s := range w.keys {
+		if s.used(now) == 0 {
+			delete(w.keys, key)
+		}
 	}
 }
