@@ -143,7 +143,7 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 	n.http = server.New(server.Config{Origin: cfg.Origin, AllowedOrigins: cfg.AllowedOrigins,
 		RateLimits: !cfg.NoRateLimit, SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies},
 		server.Deps{Catalog: n.catalog, Feed: feedService, Pipeline: n.pipeline, Blobs: blobs,
-			Shares: shares, Webhooks: webhooks, RateCounter: rates, Log: log})
+			Shares: shares, Webhooks: webhooks, RateCounter: rates, Now: cfg.clock, Log: log})
 	n.stream = &stream.Handler{Hub: hub, Feed: feedService, Authenticate: n.http.StreamAuth,
 		SessionValid: n.catalog.SessionValid, Logger: log}
 	n.http.MountStream(n.stream, n.stream.CloseSession)
@@ -181,6 +181,9 @@ func (n *node) openSharedState(cfg serveConfig, secretKey []byte, log *slog.Logg
 	state, err := sharedstate.Open(ctx, cfg.Store)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.clock != nil {
+		state.SetClock(cfg.clock)
 	}
 	n.shared = state
 	n.views.ShareVisitors(state, share.VisitorSalt(secretKey), log)

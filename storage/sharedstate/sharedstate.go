@@ -135,6 +135,10 @@ func New(ctx context.Context, pool *pgxpool.Pool) (*State, error) {
 	return &State{pool: pool, now: time.Now}, nil
 }
 
+// SetClock replaces the wall clock of the rate windows, for tests that
+// move time instead of waiting (call it before the first use).
+func (s *State) SetClock(now func() time.Time) { s.now = now }
+
 // Close closes the pool if Open made it.
 func (s *State) Close() {
 	if s.own {

@@ -83,12 +83,16 @@ type limits struct {
 	webhookSends *limiter
 }
 
-// newLimits returns the limits counted by counter (nil: in this process).
-func newLimits(enabled bool, counter RateCounter, log *slog.Logger) limits {
+// newLimits returns the limits counted by counter (nil: in this process,
+// on the clock now, nil for the wall clock).
+func newLimits(enabled bool, counter RateCounter, now func() time.Time, log *slog.Logger) limits {
 	if !enabled {
 		return limits{}
 	}
 	local := NewMemoryRateCounter()
+	if now != nil {
+		local.now = now
+	}
 	if counter == nil {
 		counter = local
 	}

@@ -118,7 +118,7 @@ func (f *failingCounter) Exceeded(context.Context, string, string, int) (bool, e
 // its own instead of refusing everyone or allowing everything.
 func TestLimits_SharedCounterDown(t *testing.T) {
 	down := &failingCounter{}
-	l := newLimits(true, down, slog.New(slog.DiscardHandler))
+	l := newLimits(true, down, nil, slog.New(slog.DiscardHandler))
 	allowed := 0
 	for i := 0; i < 70; i++ {
 		if l.signUpPerIP.allow("198.51.100.7") {
@@ -131,7 +131,7 @@ func TestLimits_SharedCounterDown(t *testing.T) {
 	if l.signInFailsHandle.exceeded("lily") {
 		t.Error("a handle with no failures is exceeded")
 	}
-	if off := newLimits(false, down, nil); !off.uploads.allow("x") || off.signInFailsHandle.exceeded("x") {
+	if off := newLimits(false, down, nil, nil); !off.uploads.allow("x") || off.signInFailsHandle.exceeded("x") {
 		t.Error("limits turned off still limit")
 	}
 }

@@ -46,7 +46,10 @@ type Deps struct {
 	// RateCounter counts the rate limits; nil counts in this process,
 	// which is right for one node (several share one: RateCounter).
 	RateCounter RateCounter
-	Log         *slog.Logger
+	// Now is the clock of the in-process rate counter; nil is the wall
+	// clock. Tests move it instead of waiting a minute.
+	Now func() time.Time
+	Log *slog.Logger
 }
 
 // Server is the HTTP layer.
@@ -87,7 +90,7 @@ func New(cfg Config, d Deps) *Server {
 	s := &Server{cfg: cfg, log: newLogger(d.Log), catalog: d.Catalog, feed: d.Feed,
 		pipeline: d.Pipeline, blobs: d.Blobs, shares: d.Shares, webhooks: d.Webhooks, collages: &share.Collages{Blobs: d.Blobs},
 		uploads: newUploadSlots()}
-	s.limits = newLimits(cfg.RateLimits, d.RateCounter, s.log)
+	s.limits = newLimits(cfg.RateLimits, d.RateCounter, d.Now, s.log)
 	s.watermarks = &share.Watermarks{Collages: s.collages}
 	s.app = fiber.New(fiber.Config{
 		Immutable: true,
