@@ -48,6 +48,16 @@ func OpenPostgres(ctx context.Context, url string) (*DB, error) {
 	return db, nil
 }
 
+// PostgresPool is the connection pool of a DB on PostgreSQL, for the
+// state beside the store that the nodes share (package sharedstate), so
+// that a node keeps one pool; nil on bbolt. Close closes it.
+func (db *DB) PostgresPool() *pgxpool.Pool {
+	if e, ok := db.kv.(*pgEngine); ok {
+		return e.pool
+	}
+	return nil
+}
+
 // initPostgres migrates and initialises the database while holding the
 // open lock on a connection of its own.
 func (db *DB) initPostgres(ctx context.Context, pool *pgxpool.Pool) error {

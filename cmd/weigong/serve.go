@@ -170,15 +170,17 @@ func openBlobs(cfg serveConfig) (assets.BlobStore, error) {
 // openSharedState makes the nodes of a service on PostgreSQL count rate
 // limits and share-page visitors together (storage/sharedstate), so that
 // a limit of N is N across the service and a visitor is counted once
-// whichever node serves them. On bbolt (one node) both stay in memory and
-// it returns a nil counter, the server's in-process default.
+// whichever node serves them. It uses the store's pool: one pool a node.
+// On bbolt (one node) both stay in memory and it returns a nil counter,
+// the server's in-process default.
 func (n *node) openSharedState(cfg serveConfig, secretKey []byte, log *slog.Logger) (server.RateCounter, error) {
-	if cfg.Store == "" {
+	pool := n.db.PostgresPool()
+	if pool == nil {
 		return nil, nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	state, err := sharedstate.Open(ctx, cfg.Store)
+	state, err := sharedstate.New(ctx, pool)
 	if err != nil {
 		return nil, err
 	}
