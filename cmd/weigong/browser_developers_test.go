@@ -32,6 +32,9 @@ func TestBrowser_DevelopersPage(t *testing.T) {
 	tb.typeInto("[data-test=signin-handle]", "dev_page")
 	tb.typeInto("[data-test=signin-password]", "password123")
 	tb.click("[data-test=signin-submit]")
+	// The profile lists the suppliers followed once they load, which
+	// moves the Developers link down (CI clicked where it had been).
+	tb.waitJS("following loaded", `(() => { const l = document.querySelector('[data-test=following-list]'); return !!l && !l.querySelector('.spinner') })()`)
 	tb.click("[data-test=profile-developers]")
 	tb.waitFor("[data-test=dev-key-create]")
 
@@ -73,7 +76,12 @@ func TestBrowser_DevelopersPage(t *testing.T) {
 		if (!done && !refresh.disabled) refresh.click();
 		return done && !refresh.disabled })()`)
 	tb.click("[data-test=dev-delivery-retry]")
-	tb.waitJS("retried", `document.querySelectorAll('[data-test=dev-attempt]').length >= 2`)
+	// The retry is queued for the sender: refresh until its attempt shows.
+	tb.waitJS("retried", `(() => {
+		const refresh = document.querySelector('[data-test=dev-deliveries-refresh]');
+		const done = document.querySelectorAll('[data-test=dev-attempt]').length >= 2;
+		if (!done && !refresh.disabled) refresh.click();
+		return done && !refresh.disabled })()`)
 	if len(rec.messages()) < 2 {
 		t.Fatalf("the receiver got %d requests, want the ping and its retry", len(rec.messages()))
 	}

@@ -194,12 +194,22 @@ func (tb *tab) waitFor(sel string) {
 	tb.waitJS("wait for "+sel, fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.getClientRects().length > 0; })()`, sel))
 }
 
-// click scrolls the element to the middle (away from the fixed tab bar)
-// and clicks it.
+// click scrolls the element to the middle (away from the fixed tab bar),
+// waits until it stays put for one poll (100 ms), and clicks it. The
+// mouse lands where the element was measured, so content still loading
+// above it (a list replacing its spinner) would otherwise move it away
+// and the click would hit something else, or nothing.
 func (tb *tab) click(sel string) {
 	tb.t.Helper()
 	tb.waitFor(sel)
 	tb.eval(fmt.Sprintf(`document.querySelector(%q).scrollIntoView({block: 'center'}), true`, sel), nil)
+	tb.waitJS("wait for "+sel+" to stay put", fmt.Sprintf(`(() => {
+		const e = document.querySelector(%q);
+		if (!e) return false;
+		const r = e.getBoundingClientRect(), at = [r.x, r.y, r.width, r.height].join();
+		const still = window.__wgLastRect === at && r.width > 0;
+		window.__wgLastRect = still ? undefined : at;
+		return still })()`, sel))
 	tb.do("click "+sel, chromedp.Click(chromedp.CSS(sel)))
 }
 
