@@ -240,6 +240,15 @@ func appendTime(b []byte, t time.Time) []byte {
 	return append(b, '"')
 }
 
+// plainByte marks the bytes a JSON string holds as they are: ASCII but
+// for control characters, the quote, the backslash and <, > and &.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // appendString appends s as a JSON string escaped as encoding/json escapes
 // it by default: quotes, backslashes and control characters, the HTML
 // characters <, > and &, U+2028 and U+2029, and invalid UTF-8 as U+FFFD.
@@ -249,11 +258,11 @@ func appendString(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if plainByte[c] {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':

@@ -28,7 +28,7 @@ func (s *Server) feedPage(c *fiber.Ctx) error {
 	// Encoded without reflection (a third of a page's CPU through
 	// encoding/json); a card it cannot encode goes to c.JSON, which then
 	// fails as it always did.
-	body, err := wire.AppendCardList(make([]byte, 0, 1024*len(cards)+64), list(cards, next))
+	body, err := wire.AppendCardList(make([]byte, 0, 2048*len(cards)+64), list(cards, next))
 	if err != nil {
 		return c.JSON(list(cards, next))
 	}

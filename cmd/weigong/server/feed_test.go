@@ -64,7 +64,7 @@ func BenchmarkFeedPageJSON(b *testing.B) {
 	b.Run("append", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := wire.AppendCardList(make([]byte, 0, 1024*len(views)+64), list(views, views[19].ID)); err != nil {
+			if _, err := wire.AppendCardList(make([]byte, 0, 2048*len(views)+64), list(views, views[19].ID)); err != nil {
 				b.Fatal(err)
 			}
 		}
