@@ -32,7 +32,7 @@ func newEnv(t *testing.T) *env {
 	hub := feed.NewHub(info.ID, bus, st, nil)
 	t.Cleanup(hub.Stop)
 	return &env{bus: bus, store: st, world: feedtest.World{T: t, Stores: st}, hub: hub,
-		svc: &feed.Service{Store: st, Follows: st, Accounts: st}, logID: info.ID}
+		svc: &feed.Service{Store: st, Follows: st}, logID: info.ID}
 }
 
 // sink records frames. With a positive capacity it refuses frames beyond

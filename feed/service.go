@@ -9,59 +9,39 @@ import (
 // Service answers the feed endpoints: the merged card feed and the event
 // log of one distributor. It holds no state beyond its stores.
 type Service struct {
-	Store    Store
-	Follows  catalog.FollowStore
-	Accounts catalog.AccountStore
+	Store   Store
+	Follows catalog.FollowStore
 }
 
 // Feed returns one page of the cards of the suppliers the distributor
 // actively follows, newest first, each as the distributor may see it, and
 // the cursor of the next page ("" on the last page). limit is clamped to
-// 1..catalog.MaxPageSize, with catalog.DefaultPageSize for limit ≤ 0.
+// 1..catalog.MaxPageSize, with catalog.DefaultPageSize for limit ≤ 0. The
+// follows, cards and suppliers come from one snapshot (Store.FeedPage), so
+// a page never shows a card at a level its follow no longer has.
 func (s *Service) Feed(ctx context.Context, distributor catalog.Account, before string, limit int) ([]catalog.CardView, string, error) {
 	if err := requireDistributor(distributor); err != nil {
 		return nil, "", err
 	}
 	limit = clampLimit(limit)
-	follows, ids, err := activeFollows(ctx, s.Follows, distributor.ID)
-	if err != nil || len(ids) == 0 {
-		return []catalog.CardView{}, "", err
-	}
-	cards, err := s.Store.FeedCards(ctx, ids, before, limit+1)
+	page, err := s.Store.FeedPage(ctx, distributor.ID, before, limit+1)
 	if err != nil {
 		return nil, "", err
 	}
-	next := ""
+	cards, next := page.Cards, ""
 	if len(cards) > limit {
 		cards, next = cards[:limit], cards[limit-1].ID
 	}
 	views := make([]catalog.CardView, 0, len(cards))
-	suppliers := map[string]*catalog.Publisher{}
 	for _, c := range cards {
-		supplier, err := s.supplier(ctx, suppliers, c.SupplierID)
-		if err != nil {
-			return nil, "", err
-		}
-		v := followerViewer(distributor.ID, follows[c.SupplierID], supplier)
+		supplier := page.Suppliers[c.SupplierID]
+		v := followerViewer(distributor.ID, page.Follows[c.SupplierID], supplier)
 		if !supplier.Sees(c, v) {
 			continue // in its early-access window, above this follower's level
 		}
 		views = append(views, catalog.ViewCard(c, supplier.Ref, v))
 	}
 	return views, next, nil
-}
-
-// supplier loads a supplier account once per page.
-func (s *Service) supplier(ctx context.Context, cache map[string]*catalog.Publisher, id string) (*catalog.Publisher, error) {
-	if p, ok := cache[id]; ok {
-		return p, nil
-	}
-	a, err := s.Accounts.Account(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	cache[id] = a.Publisher()
-	return cache[id], nil
 }
 
 // activeFollows returns the distributor's active follows by supplier ID, and

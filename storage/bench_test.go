@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/weigong/weigong/catalog"
+	"github.com/weigong/weigong/feed"
 )
 
 // followedSets are the distributors the read benchmarks play: "busy"
@@ -56,6 +57,36 @@ func BenchmarkFeedCards(b *testing.B) {
 				for b.Loop() {
 					if cards, err := f.db.FeedCards(ctx, set.suppliers, "", feedLimit); err != nil || len(cards) != feedLimit {
 						b.Fatalf("FeedCards = %d cards, %v", len(cards), err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkFeedRead is one feed page below the HTTP layer, as GET /v1/feed
+// reads it: feed.Service.Feed (the distributor's follows, the cards, their
+// suppliers, the views) for distributors following 10 to 5,000 suppliers,
+// the first page and the page 100 cards down.
+func BenchmarkFeedRead(b *testing.B) {
+	f := loadFeedFixture(b)
+	svc := &feed.Service{Store: f.db, Follows: f.db}
+	for _, n := range followCounts {
+		dist := catalog.Account{ID: f.dists[n], Role: catalog.RoleDistributor}
+		deep, _, err := svc.Feed(ctx, dist, "", catalog.MaxPageSize)
+		if err != nil || len(deep) != catalog.MaxPageSize {
+			b.Fatalf("deep page: %d cards, %v", len(deep), err)
+		}
+		for _, before := range []string{"", deep[len(deep)-1].ID} {
+			name := fmt.Sprintf("follows=%d/first", n)
+			if before != "" {
+				name = fmt.Sprintf("follows=%d/deep", n)
+			}
+			b.Run(name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if views, _, err := svc.Feed(ctx, dist, before, feedLimit); err != nil || len(views) != feedLimit {
+						b.Fatalf("Feed = %d cards, %v", len(views), err)
 					}
 				}
 			})

@@ -23,14 +23,7 @@ func (db *DB) Following(ctx context.Context, distributorID string) ([]catalog.Fo
 		c := tx.Bucket(bFollowing).Cursor()
 		for k, v := c.Seek(dist[:]); bytes.HasPrefix(k, dist[:]); k, v = c.Next() {
 			sup := k[idLen:]
-			r, err := decodeFollow(v)
-			if len(v) == 0 {
-				var found bool
-				r, found, err = getFollow(tx, sup, dist[:])
-				if err == nil && !found {
-					err = notFound("follow")
-				}
-			}
+			r, err := followingRecord(tx, sup, dist[:], v)
 			if err != nil {
 				return err
 			}
@@ -39,6 +32,51 @@ func (db *DB) Following(ctx context.Context, distributorID string) ([]catalog.Fo
 		return nil
 	})
 	return follows, err
+}
+
+// followingRecord decodes v, the bFollowing index value of the follow of
+// dist to sup: a copy of the follow record, or empty in entries written
+// without one, which fall back to a lookup in bFollows.
+func followingRecord(tx kvTx, sup, dist, v []byte) (followRecord, error) {
+	if len(v) > 0 {
+		return decodeFollow(v)
+	}
+	r, found, err := getFollow(tx, sup, dist)
+	if !found {
+		return r, orNotFound(err, "follow")
+	}
+	return r, err
+}
+
+// activeSuppliers returns the suppliers dist actively follows, in one
+// prefix scan of bFollowing that reads only each follow's state
+// (followIsActive), already sorted (the index is in supplier order).
+func activeSuppliers(tx kvTx, dist []byte) (*supplierSet, error) {
+	s := &supplierSet{sorted: true}
+	c := tx.Bucket(bFollowing).Cursor()
+	for k, v := c.Seek(dist); bytes.HasPrefix(k, dist); k, v = c.Next() {
+		sup := k[idLen:]
+		var active bool
+		var err error
+		if len(v) > 0 {
+			active, err = followIsActive(v)
+		} else {
+			var r followRecord
+			r, err = followingRecord(tx, sup, dist, v)
+			active = r.State == string(catalog.StateActive)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if active {
+			s.keys = append(s.keys, [idLen]byte(sup))
+		}
+	}
+	s.set = make(map[[idLen]byte]struct{}, len(s.keys))
+	for _, k := range s.keys {
+		s.set[k] = struct{}{}
+	}
+	return s, nil
 }
 
 // followerCursorLen is since(8) + distributor(16): a followers-index key

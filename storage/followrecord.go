@@ -1,8 +1,11 @@
 package storage
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+
+	"github.com/weigong/weigong/catalog"
 )
 
 // followFormat is the first byte of a follow stored in the binary layout.
@@ -43,4 +46,23 @@ func decodeFollow(b []byte) (followRecord, error) {
 		return followRecord{}, fmt.Errorf("storage: follow: %w", errCorrupt)
 	}
 	return r, nil
+}
+
+// followIsActive reports whether a stored follow is active, reading only
+// its state from a binary record: a feed read checks every follow of the
+// distributor and needs the rest of only the few whose cards are on the
+// page (feedPage). JSON records are decoded whole.
+func followIsActive(b []byte) (bool, error) {
+	if len(b) > 0 && b[0] == '{' {
+		r, err := decodeFollow(b)
+		return err == nil && r.State == string(catalog.StateActive), err
+	}
+	if len(b) == 0 || (b[0] != followFormat && b[0] != 1) {
+		return false, fmt.Errorf("storage: follow has an unknown format")
+	}
+	n, w := binary.Uvarint(b[1:])
+	if w <= 0 || n > uint64(len(b)-1-w) {
+		return false, fmt.Errorf("storage: follow: %w", errCorrupt)
+	}
+	return string(b[1+w:1+w+int(n)]) == string(catalog.StateActive), nil
 }

@@ -90,7 +90,7 @@ func openNode(cfg serveConfig, log *slog.Logger) (*node, error) {
 	}
 	n.catalog = catalog.NewService(catalog.Stores{Units: db, Accounts: db, Sessions: db, Images: db, Cards: db,
 		Follows: db, Orders: db, Keys: db, SearchIndex: db})
-	feedService := &feed.Service{Store: db, Follows: db, Accounts: db}
+	feedService := &feed.Service{Store: db, Follows: db}
 	info, err := db.Log(context.Background())
 	if err != nil {
 		db.Close()

@@ -86,7 +86,7 @@ func newFeed(t testing.TB) *server {
 	hub := feed.NewHub(info.ID, bus, st, nil)
 	t.Cleanup(hub.Stop)
 	s := &server{world: feedtest.World{T: t, Stores: st}, stores: st, hub: hub,
-		svc: &feed.Service{Store: st, Follows: st, Accounts: st}, revoked: map[string]bool{}}
+		svc: &feed.Service{Store: st, Follows: st}, revoked: map[string]bool{}}
 	s.handler = &stream.Handler{Hub: hub, Feed: s.svc, Authenticate: s.authenticate, SessionValid: s.sessionValid}
 	return s
 }

@@ -107,16 +107,23 @@ func testCards(t *testing.T, open func(t *testing.T) *fixture) {
 }
 
 func testFeed(t *testing.T, open func(t *testing.T) *fixture) {
-	t.Run("FeedCardsMergesSuppliersNewestFirst", func(t *testing.T) {
+	t.Run("FeedPageMergesActivelyFollowedSuppliersNewestFirst", func(t *testing.T) {
 		f := open(t)
-		a, b, c := f.supplier(), f.supplier(), f.supplier()
+		me, you := f.distributor(), f.distributor()
+		a, b, pending, blocked, other := f.supplier(), f.supplier(), f.supplier(), f.supplier(), f.supplier()
+		follows := map[string]catalog.Follow{}
+		follows[a.ID], _ = f.follow(a.ID, me.ID, catalog.StateActive, base)
+		follows[b.ID], _ = f.follow(b.ID, me.ID, catalog.StateActive, base)
+		f.follow(pending.ID, me.ID, catalog.StatePending, base)
+		f.follow(blocked.ID, me.ID, catalog.StateBlocked, base)
+		f.follow(other.ID, you.ID, catalog.StateActive, base)
 		var want []string
 		var gone catalog.Card
 		for i := 0; i < 4; i++ {
-			for _, sup := range []catalog.Account{a, b, c} {
+			for _, sup := range []catalog.Account{a, b, pending, blocked, other} {
 				card, _ := f.card(sup.ID)
 				switch {
-				case sup.ID == c.ID:
+				case sup.ID != a.ID && sup.ID != b.ID:
 				case i == 2 && sup.ID == a.ID:
 					gone = card
 				default:
@@ -125,11 +132,38 @@ func testFeed(t *testing.T, open func(t *testing.T) *fixture) {
 			}
 		}
 		f.withdraw(gone)
-		want = reversed(want)
-		got := pagesMayEndEmpty(t, "FeedCards", 3, cardID, untilEmpty(func(before string) ([]catalog.Card, error) {
-			return f.s.Feed.FeedCards(f.ctx, []string{a.ID, b.ID}, before, 3)
+		publishers := map[string]*catalog.Publisher{a.ID: a.Publisher(), b.ID: b.Publisher()}
+		got := pagesMayEndEmpty(t, "FeedPage", 3, cardID, untilEmpty(func(before string) ([]catalog.Card, error) {
+			page, err := f.s.Feed.FeedPage(f.ctx, me.ID, before, 3)
+			for _, c := range page.Cards {
+				if d := difference(page.Follows[c.SupplierID], follows[c.SupplierID]); d != "" {
+					t.Fatalf("FeedPage: follow of card %s's supplier: %s", c.ID, d)
+				}
+				if d := difference(page.Suppliers[c.SupplierID], publishers[c.SupplierID]); d != "" {
+					t.Fatalf("FeedPage: supplier of card %s: %s", c.ID, d)
+				}
+			}
+			return page.Cards, err
 		}))
-		sameIDs(t, "FeedCards pages", got, want)
+		sameIDs(t, "FeedPage pages", got, reversed(want))
+	})
+
+	t.Run("FeedPageWithoutActiveFollowsIsEmpty", func(t *testing.T) {
+		f := open(t)
+		me, sup := f.distributor(), f.supplier()
+		f.card(sup.ID)
+		f.follow(sup.ID, me.ID, catalog.StatePending, base)
+		for _, id := range append([]string{me.ID, f.id()}, hostileIDs...) {
+			for _, before := range []string{"", "not-a-card-id"} {
+				page, err := f.s.Feed.FeedPage(f.ctx, id, before, 10)
+				if err != nil || len(page.Cards) != 0 {
+					t.Fatalf("FeedPage(%.40q, before %q) = %d cards, %v; want none", id, before, len(page.Cards), err)
+				}
+			}
+		}
+		f.follow(sup.ID, me.ID, catalog.StateActive, base)
+		_, err := f.s.Feed.FeedPage(f.ctx, me.ID, "not-a-card-id", 10)
+		wantCode(t, "FeedPage with a bad cursor", err, catalog.Invalid)
 	})
 
 	t.Run("ChangesConcernTheDistributor", func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/weigong/weigong/catalog"
+	"github.com/weigong/weigong/feed"
 )
 
 // SaveCard implements catalog.CardStore.
@@ -33,13 +34,40 @@ func (s *Store) Card(ctx context.Context, id string) (catalog.Card, error) {
 
 // SupplierCards implements catalog.CardStore.
 func (s *Store) SupplierCards(ctx context.Context, supplierID, before string, limit int) ([]catalog.Card, error) {
-	return s.FeedCards(ctx, []string{supplierID}, before, limit)
-}
-
-// FeedCards implements feed.Store.
-func (s *Store) FeedCards(ctx context.Context, supplierIDs []string, before string, limit int) ([]catalog.Card, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	return s.newestCards([]string{supplierID}, before, limit), nil
+}
+
+// FeedPage implements feed.Store, under one read lock.
+func (s *Store) FeedPage(ctx context.Context, distributorID, before string, limit int) (feed.Page, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var followed []string
+	for _, f := range s.follows {
+		if f.DistributorID == distributorID && f.Active() {
+			followed = append(followed, f.SupplierID)
+		}
+	}
+	if len(followed) == 0 {
+		return feed.Page{}, nil
+	}
+	page := feed.Page{Cards: s.newestCards(followed, before, limit),
+		Follows: map[string]catalog.Follow{}, Suppliers: map[string]*catalog.Publisher{}}
+	for _, c := range page.Cards {
+		supplier, ok := s.accounts[c.SupplierID]
+		if !ok {
+			return feed.Page{}, notFound("account")
+		}
+		page.Follows[c.SupplierID] = s.follows[[2]string{c.SupplierID, distributorID}]
+		page.Suppliers[c.SupplierID] = supplier.Publisher()
+	}
+	return page, nil
+}
+
+// newestCards is the live cards of the suppliers older than before, newest
+// first; the caller holds the read lock.
+func (s *Store) newestCards(supplierIDs []string, before string, limit int) []catalog.Card {
 	var out []catalog.Card
 	for _, c := range s.cards {
 		if !c.Withdrawn && slices.Contains(supplierIDs, c.SupplierID) && (before == "" || c.ID < before) {
@@ -50,7 +78,7 @@ func (s *Store) FeedCards(ctx context.Context, supplierIDs []string, before stri
 	if len(out) > limit {
 		out = out[:limit]
 	}
-	return out, nil
+	return out
 }
 
 // Changes implements feed.Store: card changes carry the card and its
