@@ -22,15 +22,7 @@ import (
 func BenchmarkEngines_SaveCard(b *testing.B) {
 	for _, engine := range []string{"bbolt", "postgres"} {
 		b.Run(engine, func(b *testing.B) {
-			var db *DB
-			if engine == "bbolt" {
-				var err error
-				if db, err = Open(filepath.Join(b.TempDir(), "w.db")); err != nil {
-					b.Fatal(err)
-				}
-			} else {
-				db = openPostgres(b, pgtest.NewDatabase(b))
-			}
+			db := openEngine(b, engine)
 			defer db.Close()
 			s := mustSupplier(b, db, "poster")
 			var took []time.Duration
@@ -67,15 +59,7 @@ func BenchmarkEngines_SaveCard(b *testing.B) {
 func BenchmarkEngines_FeedPage(b *testing.B) {
 	const suppliers, cardsEach = 200, 20
 	for _, engine := range []string{"bbolt", "postgres"} {
-		var db *DB
-		if engine == "bbolt" {
-			var err error
-			if db, err = Open(filepath.Join(b.TempDir(), "f.db")); err != nil {
-				b.Fatal(err)
-			}
-		} else {
-			db = openPostgres(b, pgtest.NewDatabase(b))
-		}
+		db := openEngine(b, engine)
 		dist := enginesFeedFixture(b, db, suppliers, cardsEach)
 		svc := &feed.Service{Store: db, Follows: db}
 		deep, _, err := svc.Feed(ctx, dist, "", catalog.MaxPageSize)
@@ -128,4 +112,17 @@ func enginesFeedFixture(b *testing.B, db *DB, suppliers, cardsEach int) catalog.
 		}
 	}
 	return dist
+}
+
+// openEngine opens an empty DB on engine: "bbolt" (a file in a temporary
+// directory) or "postgres" (a fresh database on pgtest's cluster).
+func openEngine(b *testing.B, engine string) *DB {
+	if engine == "postgres" {
+		return openPostgres(b, pgtest.NewDatabase(b))
+	}
+	db, err := Open(filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db
 }
