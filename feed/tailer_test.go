@@ -2,7 +2,6 @@ package feed_test
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -10,19 +9,7 @@ import (
 	"github.com/weigong/weigong/catalog"
 	"github.com/weigong/weigong/feed"
 	"github.com/weigong/weigong/feed/internal/feedtest"
-	"github.com/weigong/weigong/storage"
 )
-
-// openDB opens a real bbolt store in the test's temporary directory.
-func openDB(t *testing.T) *storage.DB {
-	t.Helper()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "weigong.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
 
 // recorder collects the Seqs a tailer hands on.
 type recorder struct {
@@ -98,7 +85,7 @@ func wantSeqs(t *testing.T, got []uint64, from, to uint64) {
 // once each and in Seq order, and none committed before (it starts at the
 // log's end).
 func TestTailer_HandsOnEachChangeOnceInOrder(t *testing.T) {
-	db := openDB(t)
+	db := feedtest.OpenBolt(t)
 	w := feedtest.World{T: t, Stores: db}
 	s := w.Supplier("factory")
 	w.Post(s, 1000, nil) // before the tailer: not handed on
@@ -123,7 +110,7 @@ func TestTailer_HandsOnEachChangeOnceInOrder(t *testing.T) {
 // Ensure that a write does not wait for delivery: with the only consumer of
 // the log stuck, writes still commit and answer.
 func TestTailer_StuckConsumerDoesNotDelayWrites(t *testing.T) {
-	db := openDB(t)
+	db := feedtest.OpenBolt(t)
 	w := feedtest.World{T: t, Stores: db}
 	s := w.Supplier("factory")
 	rec := &recorder{block: make(chan struct{})}
@@ -149,7 +136,7 @@ func TestTailer_StuckConsumerDoesNotDelayWrites(t *testing.T) {
 // Ensure that a durable tailer stopped and started again hands on exactly
 // the changes committed while it was down: none lost, none twice.
 func TestTailer_Restart_DeliversWhatWasCommittedWhileDown(t *testing.T) {
-	db := openDB(t)
+	db := feedtest.OpenBolt(t)
 	w := feedtest.World{T: t, Stores: db}
 	s := w.Supplier("factory")
 	rec := &recorder{}
@@ -172,7 +159,7 @@ func TestTailer_Restart_DeliversWhatWasCommittedWhileDown(t *testing.T) {
 // Ensure that a durable tailer away longer than the retention skips the
 // pruned changes and carries on from the horizon.
 func TestTailer_SkipsPrunedChanges(t *testing.T) {
-	db := openDB(t)
+	db := feedtest.OpenBolt(t)
 	w := feedtest.World{T: t, Stores: db}
 	s := w.Supplier("factory")
 	if err := db.SaveRelayCursor(bg, "late", 0); err != nil {
@@ -203,7 +190,7 @@ func (b *gappyBus) Subscribe(fn func(catalog.Change)) func() {
 // Ensure that the hub fills a gap in Seqs from the log instead of routing
 // past it, and drops a change it has already routed.
 func TestHub_FillsGapFromLogAndDropsRepeats(t *testing.T) {
-	db := openDB(t)
+	db := feedtest.OpenBolt(t)
 	w := feedtest.World{T: t, Stores: db}
 	s, d := w.Supplier("factory"), w.Distributor("shop")
 	w.Follow(s, d, catalog.StateActive, "standard")

@@ -6,12 +6,13 @@ import (
 	"testing"
 
 	"github.com/weigong/weigong/catalog"
+	"github.com/weigong/weigong/feed/internal/feedtest"
 )
 
 // Ensure that every change published by one relay reaches the hubs of two
 // nodes once each and in order.
 func TestBus_TwoNodesGetEveryChangeOnceInOrder(t *testing.T) {
-	ns, db := startNATS(t), openDB(t)
+	ns, db := startNATS(t), feedtest.OpenBolt(t)
 	w, s, d := world(t, db)
 	a, b := startNode(t, ns, db, d), startNode(t, ns, db, d)
 	startRelay(t, ns, db, nil)
@@ -22,7 +23,7 @@ func TestBus_TwoNodesGetEveryChangeOnceInOrder(t *testing.T) {
 // one) put each change in the stream once: JetStream drops the second
 // copy by message ID, not only the hubs by Seq.
 func TestBus_SameChangeFromTwoRelaysIsStoredOnce(t *testing.T) {
-	ns, db := startNATS(t), openDB(t)
+	ns, db := startNATS(t), feedtest.OpenBolt(t)
 	w, s, d := world(t, db)
 	a, b := startNode(t, ns, db, d), startNode(t, ns, db, d)
 	before, _ := db.Log(bg)
@@ -48,7 +49,7 @@ func TestBus_SameChangeFromTwoRelaysIsStoredOnce(t *testing.T) {
 // Jepsen found possible) still reach every hub: the hub refills the jump
 // in Seq from the database.
 func TestBus_ChangesTheStreamLostAreReadFromTheStore(t *testing.T) {
-	ns, db := startNATS(t), openDB(t)
+	ns, db := startNATS(t), feedtest.OpenBolt(t)
 	w, s, d := world(t, db)
 	a, b := startNode(t, ns, db, d), startNode(t, ns, db, d)
 	start, _ := db.Log(bg)
@@ -67,7 +68,7 @@ func TestBus_ChangesTheStreamLostAreReadFromTheStore(t *testing.T) {
 // Ensure that a node whose consumer was away while the stream was purged
 // gets what it missed from the database as soon as it comes back.
 func TestBus_ConsumerBackAfterAPurgeMissesNothing(t *testing.T) {
-	ns, db := startNATS(t), openDB(t)
+	ns, db := startNATS(t), feedtest.OpenBolt(t)
 	w, s, d := world(t, db)
 	a, b := startNode(t, ns, db, d), startNode(t, ns, db, d)
 	startRelay(t, ns, db, nil)
@@ -96,7 +97,7 @@ func TestBus_ConsumerBackAfterAPurgeMissesNothing(t *testing.T) {
 // Ensure that consumers ride out a restart of the server (same files):
 // changes committed while it was down reach every hub once it is back.
 func TestBus_ServerRestartMissesNothing(t *testing.T) {
-	ns, db := startNATS(t), openDB(t)
+	ns, db := startNATS(t), feedtest.OpenBolt(t)
 	w, s, d := world(t, db)
 	a, b := startNode(t, ns, db, d), startNode(t, ns, db, d)
 	startRelay(t, ns, db, nil)
@@ -113,7 +114,7 @@ func TestBus_ServerRestartMissesNothing(t *testing.T) {
 // the consumers start again from the database, rather than waiting for
 // stream sequences the new stream will reach only much later.
 func TestBus_ServerThatLostItsFilesMissesNothing(t *testing.T) {
-	ns, db := startNATS(t), openDB(t)
+	ns, db := startNATS(t), feedtest.OpenBolt(t)
 	w, s, d := world(t, db)
 	a, b := startNode(t, ns, db, d), startNode(t, ns, db, d)
 	startRelay(t, ns, db, nil)

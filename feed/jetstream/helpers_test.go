@@ -3,7 +3,6 @@ package jetstream
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -63,18 +62,6 @@ func (s *natsServer) connect(t *testing.T) (*nats.Conn, natsjs.JetStream) {
 	}
 	t.Cleanup(nc.Close)
 	return nc, js
-}
-
-// openDB opens a real bbolt store in the test's temporary directory: the
-// shared database of the "nodes".
-func openDB(t *testing.T) *storage.DB {
-	t.Helper()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "weigong.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }
 
 // node is one Weigong node's feed: its consumer, local bus and hub, and

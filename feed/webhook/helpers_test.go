@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -22,22 +21,6 @@ import (
 )
 
 var ctx = context.Background()
-
-// openDB opens a real database in t's temporary directory.
-func openDB(t *testing.T) *storage.DB {
-	t.Helper()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "weigong.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := db.Check(); err != nil {
-			t.Errorf("Check: %v", err)
-		}
-		db.Close()
-	})
-	return db
-}
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/weigong/weigong/feed/internal/feedtest"
 	"github.com/weigong/weigong/feed/webhook"
 	"github.com/weigong/weigong/storage"
 )
@@ -41,7 +42,7 @@ func waitDelivery(t *testing.T, db *storage.DB, w webhook.Webhook, id string, n 
 // API.md lists, and after the ninth retry the delivery has failed and no
 // more attempts are made.
 func TestSender_RetrySchedule(t *testing.T) {
-	db := openDB(t)
+	db := feedtest.OpenBolt(t)
 	rec := newReceiver(t, func(int, http.ResponseWriter) int { return 500 })
 	w := hook(t, db, rec.URL, rec)
 	start := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
@@ -85,7 +86,7 @@ func TestSender_RetrySchedule(t *testing.T) {
 // TestSender_RetryAfterAndGone ensures a Retry-After replaces the
 // scheduled wait, and a 410 fails the delivery and disables the endpoint.
 func TestSender_RetryAfterAndGone(t *testing.T) {
-	db := openDB(t)
+	db := feedtest.OpenBolt(t)
 	rec := newReceiver(t, func(n int, w http.ResponseWriter) int {
 		if n == 1 {
 			w.Header().Set("Retry-After", "120")
@@ -124,7 +125,7 @@ func TestSender_RetryAfterAndGone(t *testing.T) {
 // endpoint's deliveries all arrive while every request to the dead one
 // is still waiting.
 func TestSender_DeadEndpointDoesNotDelayOthers(t *testing.T) {
-	db := openDB(t)
+	db := feedtest.OpenBolt(t)
 	release := make(chan struct{})
 	dead := newReceiver(t, func(int, http.ResponseWriter) int { <-release; return 204 })
 	healthy := newReceiver(t, nil)
@@ -153,7 +154,7 @@ func TestSender_DeadEndpointDoesNotDelayOthers(t *testing.T) {
 // not followed: the attempt fails with the 3xx and the target it names is
 // never reached.
 func TestSender_NoAnswerAndRedirectsAreFailures(t *testing.T) {
-	db := openDB(t)
+	db := feedtest.OpenBolt(t)
 	release := make(chan struct{})
 	silent := newReceiver(t, func(int, http.ResponseWriter) int { <-release; return 204 })
 	target := newReceiver(t, nil)

@@ -6,12 +6,14 @@ package feedtest
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/weigong/weigong/catalog"
 	"github.com/weigong/weigong/feed"
+	"github.com/weigong/weigong/storage"
 )
 
 // Stores is every store the feed tests touch, with the one-write-each
@@ -101,3 +103,21 @@ func NewCard(s catalog.Account, cost int64, levels map[string]int64) catalog.Car
 
 // NewID returns a time-ordered ID, like the catalog's.
 func NewID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// OpenBolt opens a real bbolt store in t's temporary directory, for the
+// feed packages' tests, and checks its consistency (storage.DB.Check)
+// when the test ends.
+func OpenBolt(t testing.TB) *storage.DB {
+	t.Helper()
+	db, err := storage.Open(filepath.Join(t.TempDir(), "weigong.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := db.Check(); err != nil {
+			t.Errorf("Check: %v", err)
+		}
+		db.Close()
+	})
+	return db
+}
