@@ -8,21 +8,6 @@ import (
 	"github.com/weigong/weigong/feed"
 )
 
-// FeedCards returns the live cards of the given suppliers, newest first by
-// card ID, strictly older than the card ID before ("" = from the newest).
-// Feeds are assembled on read from indexes kept per supplier and one
-// global timeline (hybrid.go), never copied into per-distributor inboxes,
-// so posting a card costs the same whatever the number of followers
-// (docs/FEED.md). IDs that cannot be supplier IDs own no cards and are
-// skipped.
-func (db *DB) FeedCards(ctx context.Context, supplierIDs []string, before string, limit int) ([]catalog.Card, error) {
-	bound, err := cardBound(before)
-	if err != nil || limit <= 0 {
-		return nil, err
-	}
-	return db.newestCards(ctx, newSupplierSet(supplierIDs), bound, limit)
-}
-
 // FeedPage reads one page of the distributor's feed in one read
 // transaction (feed.Store): the suppliers it actively follows, up to limit
 // of their live cards below before, and the follow and account of each

@@ -125,3 +125,20 @@ func wantCode(t testing.TB, err error, code catalog.Code) {
 var hostileIDs = []string{"", "../x", string(make([]byte, 200)), "not-a-uuid",
 	"0190a0b0-0000-7000-8000-00000000000", "{0190a0b0-0000-7000-8000-000000000000}",
 	"0190A0B0-0000-7000-8000-000000000000", "0190a0b000007000800000000000000000"}
+
+// FeedCards returns the live cards of the given suppliers, newest first by
+// card ID, strictly older than the card ID before ("" = from the newest):
+// the timeline read of FeedPage on its own, for the tests and benchmarks
+// of the merge (the server reads pages through FeedPage). Feeds are
+// assembled on read from indexes kept per supplier and one
+// global timeline (hybrid.go), never copied into per-distributor inboxes,
+// so posting a card costs the same whatever the number of followers
+// (docs/FEED.md). IDs that cannot be supplier IDs own no cards and are
+// skipped.
+func (db *DB) FeedCards(ctx context.Context, supplierIDs []string, before string, limit int) ([]catalog.Card, error) {
+	bound, err := cardBound(before)
+	if err != nil || limit <= 0 {
+		return nil, err
+	}
+	return db.newestCards(ctx, newSupplierSet(supplierIDs), bound, limit)
+}
