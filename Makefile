@@ -1,6 +1,6 @@
 # Weigong's build. `make run` starts everything on one machine with a bbolt
 # file under ./data; `make test` runs every test (browser tests included,
-# with Chromium from Debian).
+# with Chromium and PostgreSQL from Debian).
 GO ?= go
 BIN := bin/weigong
 
